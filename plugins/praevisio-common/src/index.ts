@@ -1,0 +1,10 @@
+/**
+ * Common types, permissions, annotations and pure logic for Praevisio Ops.
+ *
+ * @packageDocumentation
+ */
+export * from './annotations';
+export * from './canonicalJson';
+export * from './entity';
+export * from './permissions';
+export * from './types';
