@@ -2,6 +2,8 @@
 # Makes a fresh machine ready: Node >= 22, Yarn 4 and installed workspaces.
 # Source it (". scripts/bootstrap.sh") to get PATH and npm_config_nodedir set in
 # the calling shell. Idempotent: a second run takes a second or two.
+# Remember the caller's shell options: sourcing must not leave `set -e` behind.
+_praevisio_saved_opts="$(set +o)"
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TOOLCHAIN="$ROOT/.toolchain"
@@ -65,3 +67,5 @@ if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$want" ]; then
   fi
   manifest_hash >"$STAMP"
 fi
+eval "$_praevisio_saved_opts"
+unset _praevisio_saved_opts

@@ -2,11 +2,16 @@ import { canonicalJson } from './canonicalJson';
 
 describe('canonicalJson (RFC 8785)', () => {
   it('sorts members by UTF-16 code units, recursively', () => {
-    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: null } })).toBe(
-      '{"a":{"c":null,"d":[3,{"y":2,"z":1}]},"b":1}',
-    );
+    expect(
+      canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: null } }),
+    ).toBe('{"a":{"c":null,"d":[3,{"y":2,"z":1}]},"b":1}');
     // RFC 8785 §3.2.3 example: code-unit order puts "\u20ac" before "\ud83d\ude00".
-    const sorted = canonicalJson({ '\u{1F600}': 1, '\u20ac': 2, '\r': 3, '1': 4 });
+    const sorted = canonicalJson({
+      '\u{1F600}': 1,
+      '\u20ac': 2,
+      '\r': 3,
+      '1': 4,
+    });
     expect(sorted).toBe('{"\\r":3,"1":4,"€":2,"😀":1}');
   });
 

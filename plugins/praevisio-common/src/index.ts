@@ -8,3 +8,5 @@ export * from './canonicalJson';
 export * from './entity';
 export * from './permissions';
 export * from './types';
+export * from './gates';
+export * from './canary';

@@ -2,7 +2,9 @@ import {
   createPermission,
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
-import { RESOURCE_TYPE_CATALOG_ENTITY } from '@backstage/catalog-model';
+
+/** Same value as RESOURCE_TYPE_CATALOG_ENTITY in @backstage/plugin-catalog-common. */
+const RESOURCE_TYPE_CATALOG_ENTITY = 'catalog-entity';
 
 /**
  * Every Praevisio permission is a `catalog-entity` resource permission, so the

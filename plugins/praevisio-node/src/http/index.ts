@@ -1,0 +1,34 @@
+export {
+  UpstreamHttpClient,
+  encodePathSegment,
+  type HttpMethod,
+  type QueryValue,
+  type UpstreamRequest,
+  type UpstreamResponse,
+  type UpstreamHttpClientOptions,
+} from './UpstreamHttpClient';
+export {
+  CircuitBreaker,
+  type CircuitBreakerOptions,
+  type CircuitPermit,
+  type CircuitState,
+  type Clock,
+} from './CircuitBreaker';
+export {
+  Semaphore,
+  SemaphoreQueueFullError,
+  type SemaphoreOptions,
+} from './Semaphore';
+export { SecretScrubber, REDACTED } from './SecretScrubber';
+export {
+  abortableSleep,
+  fullJitterDelay,
+  type RetryOptions,
+  type SleepFn,
+} from './backoff';
+export {
+  UpstreamUnavailableError,
+  UpstreamRedirectError,
+  UpstreamResponseError,
+  type UpstreamUnavailableReason,
+} from './errors';

@@ -1,0 +1,6 @@
+export {
+  BackupsContent,
+  ComplianceContent,
+  IncidentsContent,
+  ReleasesContent,
+} from './EntityTabs';

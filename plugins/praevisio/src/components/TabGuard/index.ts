@@ -1,0 +1,1 @@
+export { TabGuard } from './TabGuard';
