@@ -39,9 +39,19 @@ export default defineConfig({
     },
   },
   projects: [{ name: 'chromium' }],
+  // The same processes as scripts/start-demo.sh: sandbox, backend, frontend.
   webServer: [
     {
-      command: 'bash scripts/run-backend.sh',
+      command:
+        'node packages/sandbox/bin/praevisio-sandbox start --argocd-port 7010 --tick-ms 1000',
+      url: 'http://127.0.0.1:7010/api/version',
+      reuseExistingServer: !process.env.CI,
+      timeout: 60_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    {
+      command: 'bash scripts/run-backend.sh --config app-config.demo.yaml',
       url: 'http://localhost:7007/api/praevisio/health',
       reuseExistingServer: !process.env.CI,
       timeout: 180_000,

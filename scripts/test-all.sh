@@ -28,7 +28,7 @@ run_check() {
 }
 
 run_check "openapi spec is generated" node scripts/generate-openapi.js plugins/praevisio-backend --check
-run_check "prettier" prettier --check --log-level warn .
+run_check "prettier" prettier --check --loglevel warn .
 run_check "lint" backstage-cli repo lint
 run_check "tsc" yarn tsc
 

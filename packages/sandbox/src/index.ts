@@ -1,1 +1,8 @@
-export {};
+/**
+ * Praevisio Ops sandbox: simulators for demos, local development and tests.
+ * Never imported by plugins' production code.
+ *
+ * @packageDocumentation
+ */
+export * from './argocd';
+export { createProgram, main } from './cli';
