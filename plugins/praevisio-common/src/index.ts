@@ -10,3 +10,5 @@ export * from './permissions';
 export * from './types';
 export * from './gates';
 export * from './canary';
+export * from './releases';
+export * from './sli';

@@ -8,3 +8,4 @@ export * from './extensions';
 export * from './registry';
 export * from './http';
 export * from './argocd';
+export * from './prometheus';

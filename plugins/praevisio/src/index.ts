@@ -12,7 +12,11 @@ export {
   EntityBackupsContent,
   PraevisioOperationsPage,
 } from './plugin';
-export { praevisioApiRef, type PraevisioApi } from './api/PraevisioApi';
+export {
+  praevisioApiRef,
+  type PraevisioApi,
+  type EntityRefLike,
+} from './api/PraevisioApi';
 export { PraevisioClient } from './api/PraevisioClient';
 export { operationsRouteRef } from './routes';
 export {

@@ -1,8 +1,19 @@
+import { CompoundEntityRef } from '@backstage/catalog-model';
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
   AuditVerifyResult,
+  DeploymentDto,
   IntegrationStatus,
+  ReleaseHistoryPageDto,
+  ReleasesOverviewDto,
+  RollbackRequestDto,
+  RolloutRequestDto,
+  SyncPreviewDto,
+  SyncRequestDto,
 } from '@praevisio/backstage-plugin-common';
+
+/** An entity, as a ref string (`component:default/payments`) or compound ref. @public */
+export type EntityRefLike = string | CompoundEntityRef;
 
 /** The frontend's view of the Praevisio backend. @public */
 export interface PraevisioApi {
@@ -11,6 +22,45 @@ export interface PraevisioApi {
     fromSeq?: number;
     limit?: number;
   }): Promise<AuditVerifyResult>;
+
+  /** Environments, rollouts and (possibly stale) Argo CD state of an entity. */
+  getReleases(entityRef: EntityRefLike): Promise<ReleasesOverviewDto>;
+  /** One page (0-based) of the deploy history, optionally of one application. */
+  getReleaseHistory(
+    entityRef: EntityRefLike,
+    options: { application?: string; page: number; pageSize: number },
+  ): Promise<ReleaseHistoryPageDto>;
+  /** Commands issued through Praevisio, newest first. */
+  getDeployments(
+    entityRef: EntityRefLike,
+    options?: { limit?: number },
+  ): Promise<DeploymentDto[]>;
+
+  /** A dry run: what a sync would change. */
+  sync(
+    entityRef: EntityRefLike,
+    application: string,
+    body: SyncRequestDto & { dryRun: true },
+    idempotencyKey: string,
+  ): Promise<SyncPreviewDto>;
+  sync(
+    entityRef: EntityRefLike,
+    application: string,
+    body: SyncRequestDto & { dryRun?: false },
+    idempotencyKey: string,
+  ): Promise<DeploymentDto>;
+  rollback(
+    entityRef: EntityRefLike,
+    application: string,
+    body: RollbackRequestDto,
+    idempotencyKey: string,
+  ): Promise<DeploymentDto>;
+  rolloutAction(
+    entityRef: EntityRefLike,
+    application: string,
+    body: RolloutRequestDto,
+    idempotencyKey: string,
+  ): Promise<DeploymentDto>;
 }
 
 /** @public */

@@ -1,11 +1,19 @@
+import { CompoundEntityRef, parseEntityRef } from '@backstage/catalog-model';
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
   AuditVerifyResult,
+  DeploymentDto,
   IntegrationsResponse,
   IntegrationStatus,
+  ReleaseHistoryPageDto,
+  ReleasesOverviewDto,
+  RollbackRequestDto,
+  RolloutRequestDto,
+  SyncPreviewDto,
+  SyncRequestDto,
 } from '@praevisio/backstage-plugin-common';
-import { PraevisioApi } from './PraevisioApi';
+import { EntityRefLike, PraevisioApi } from './PraevisioApi';
 
 /** HTTP client for /api/praevisio. @public */
 export class PraevisioClient implements PraevisioApi {
@@ -35,6 +43,102 @@ export class PraevisioClient implements PraevisioApi {
     );
   }
 
+  async getReleases(entityRef: EntityRefLike): Promise<ReleasesOverviewDto> {
+    return this.request<ReleasesOverviewDto>(
+      `${entityPath(entityRef)}/releases`,
+    );
+  }
+
+  async getReleaseHistory(
+    entityRef: EntityRefLike,
+    options: { application?: string; page: number; pageSize: number },
+  ): Promise<ReleaseHistoryPageDto> {
+    const query = new URLSearchParams();
+    if (options.application) query.set('application', options.application);
+    query.set('page', String(options.page));
+    query.set('pageSize', String(options.pageSize));
+    return this.request<ReleaseHistoryPageDto>(
+      `${entityPath(entityRef)}/releases/history?${query}`,
+    );
+  }
+
+  async getDeployments(
+    entityRef: EntityRefLike,
+    options: { limit?: number } = {},
+  ): Promise<DeploymentDto[]> {
+    const qs =
+      options.limit !== undefined
+        ? `?${new URLSearchParams({ limit: String(options.limit) })}`
+        : '';
+    const body = await this.request<{ items: DeploymentDto[] }>(
+      `${entityPath(entityRef)}/deployments${qs}`,
+    );
+    return body.items;
+  }
+
+  sync(
+    entityRef: EntityRefLike,
+    application: string,
+    body: SyncRequestDto & { dryRun: true },
+    idempotencyKey: string,
+  ): Promise<SyncPreviewDto>;
+  sync(
+    entityRef: EntityRefLike,
+    application: string,
+    body: SyncRequestDto & { dryRun?: false },
+    idempotencyKey: string,
+  ): Promise<DeploymentDto>;
+  async sync(
+    entityRef: EntityRefLike,
+    application: string,
+    body: SyncRequestDto,
+    idempotencyKey: string,
+  ): Promise<SyncPreviewDto | DeploymentDto> {
+    return this.post(
+      `${applicationPath(entityRef, application)}/sync`,
+      body,
+      idempotencyKey,
+    );
+  }
+
+  async rollback(
+    entityRef: EntityRefLike,
+    application: string,
+    body: RollbackRequestDto,
+    idempotencyKey: string,
+  ): Promise<DeploymentDto> {
+    return this.post(
+      `${applicationPath(entityRef, application)}/rollback`,
+      body,
+      idempotencyKey,
+    );
+  }
+
+  async rolloutAction(
+    entityRef: EntityRefLike,
+    application: string,
+    body: RolloutRequestDto,
+    idempotencyKey: string,
+  ): Promise<DeploymentDto> {
+    return this.post(
+      `${applicationPath(entityRef, application)}/rollout`,
+      body,
+      idempotencyKey,
+    );
+  }
+
+  /** Mutations carry the caller's idempotency key so a replay is harmless. */
+  private post<T>(path: string, body: unknown, idempotencyKey: string) {
+    return this.request<T>(path, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json',
+        'Idempotency-Key': idempotencyKey,
+      },
+      body: JSON.stringify(body),
+    });
+  }
+
   /** Every call goes through here so errors carry the backend's message. */
   private async request<T>(path: string, init?: RequestInit): Promise<T> {
     const baseUrl = await this.discoveryApi.getBaseUrl('praevisio');
@@ -44,4 +148,20 @@ export class PraevisioClient implements PraevisioApi {
     }
     return (await response.json()) as T;
   }
+}
+
+function entityPath(entityRef: EntityRefLike): string {
+  const ref: CompoundEntityRef =
+    typeof entityRef === 'string' ? parseEntityRef(entityRef) : entityRef;
+  return `/entities/${[
+    ref.kind.toLocaleLowerCase('en-US'),
+    ref.namespace,
+    ref.name,
+  ]
+    .map(encodeURIComponent)
+    .join('/')}`;
+}
+
+function applicationPath(entityRef: EntityRefLike, application: string) {
+  return `${entityPath(entityRef)}/releases/${encodeURIComponent(application)}`;
 }

@@ -1,55 +1,23 @@
-import { Grid, Typography } from '@material-ui/core';
 import {
   ANNOTATION_ALERT_SELECTOR,
-  ANNOTATION_ARGOCD_APP_NAME,
-  ANNOTATION_ARGOCD_APP_SELECTOR,
-  ANNOTATION_ARGOCD_INSTANCE_NAME,
-  ANNOTATION_ARGOCD_PROJECT_NAME,
-  ANNOTATION_AUTO_PROMOTE,
   ANNOTATION_BACKUP_SELECTOR,
   ANNOTATION_COMPLIANCE_PROFILE,
   ANNOTATION_KUBERNETES_ID,
   ANNOTATION_RPO,
   ANNOTATION_RTO,
   ANNOTATION_RUNBOOK,
-  ANNOTATION_SLI,
   ANNOTATION_SLO,
   ANNOTATION_TIER,
 } from '@praevisio/backstage-plugin-common';
 import { TabGuard } from '../TabGuard';
 import { AnnotationSummaryCard } from './AnnotationSummaryCard';
-
-function ComingNext(props: { what: string }) {
-  return (
-    <Typography variant="body2" color="textSecondary">
-      {props.what}
-    </Typography>
-  );
-}
+import { ReleasesView } from '../Releases';
 
 /** Releases tab: environments, rollouts and history from Argo CD. @public */
 export function ReleasesContent() {
   return (
     <TabGuard tab="releases" requires={['argocd']}>
-      <Grid container spacing={3}>
-        <Grid item xs={12} md={6}>
-          <AnnotationSummaryCard
-            title="Release wiring"
-            annotations={[
-              ANNOTATION_ARGOCD_APP_NAME,
-              ANNOTATION_ARGOCD_APP_SELECTOR,
-              ANNOTATION_ARGOCD_PROJECT_NAME,
-              ANNOTATION_ARGOCD_INSTANCE_NAME,
-              ANNOTATION_SLO,
-              ANNOTATION_SLI,
-              ANNOTATION_AUTO_PROMOTE,
-            ]}
-          />
-        </Grid>
-        <Grid item xs={12} md={6}>
-          <ComingNext what="Argo CD is configured. Environment status, rollouts and history are read from it once the Releases backend is enabled." />
-        </Grid>
-      </Grid>
+      <ReleasesView />
     </TabGuard>
   );
 }

@@ -1,0 +1,328 @@
+/**
+ * Starts a real Prometheus for integration tests: writes OpenMetrics series,
+ * backfills them into a fresh TSDB with `promtool tsdb create-blocks-from
+ * openmetrics`, starts `prometheus` on a free 127.0.0.1 port and waits for
+ * `/-/ready`. `stop()` kills it and removes the temporary directory.
+ *
+ * The binaries come from `PROMETHEUS_BIN` / `PROMTOOL_BIN`, else
+ * `/usr/bin/prometheus` / `/usr/bin/promtool` (Debian's `prometheus` package),
+ * else the PATH. When they are missing, `startRealPrometheus` throws, so the
+ * integration tests fail loudly instead of being skipped.
+ */
+import { ChildProcess, execFile, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+/** One sample of an OpenMetrics series. */
+export interface OpenMetricsSample {
+  labels?: Record<string, string>;
+  /** A number, or 'NaN', '+Inf', '-Inf'. */
+  value: number | 'NaN' | '+Inf' | '-Inf';
+  /** Unix seconds. */
+  timestamp: number;
+}
+
+/** A metric family: all samples of one metric name. */
+export interface OpenMetricsFamily {
+  name: string;
+  type?: 'gauge' | 'counter' | 'unknown';
+  help?: string;
+  samples: OpenMetricsSample[];
+}
+
+export interface StartRealPrometheusOptions {
+  /** Series to backfill. */
+  families: OpenMetricsFamily[];
+  /** `--query.lookback-delta`, e.g. `5m` (Prometheus' default). */
+  lookbackDelta?: string;
+  /** More command-line flags. */
+  extraArgs?: string[];
+  /** How long to wait for `/-/ready`. Default 30 s. */
+  readyTimeoutMs?: number;
+}
+
+export interface RealPrometheus {
+  /** Base URL, e.g. http://127.0.0.1:41234 */
+  url: string;
+  port: number;
+  dataDir: string;
+  /** What the process wrote to stdout/stderr (last 64 KiB). */
+  logs(): string;
+  /** Kills the process and removes the temporary directory. Idempotent. */
+  stop(): Promise<void>;
+}
+
+const HOW_TO_INSTALL =
+  'Install them (Debian/Ubuntu: apt-get install prometheus, which ships both) or point PROMETHEUS_BIN and PROMTOOL_BIN at them; CI installs them, so these tests fail rather than skip.';
+
+export function findBinary(name: string, envVar: string): string {
+  const candidates = [
+    ...new Set([
+      process.env[envVar],
+      `/usr/bin/${name}`,
+      ...(process.env.PATH ?? '')
+        .split(path.delimiter)
+        .filter(Boolean)
+        .map(dir => path.join(dir, name)),
+    ]),
+  ].filter((c): c is string => !!c);
+  for (const candidate of candidates) {
+    try {
+      fs.accessSync(candidate, fs.constants.X_OK);
+      return candidate;
+    } catch {
+      // try the next one
+    }
+  }
+  throw new Error(
+    `The Prometheus integration tests need the '${name}' binary, which was not found (looked at ${candidates.join(
+      ', ',
+    )}). ${HOW_TO_INSTALL}`,
+  );
+}
+
+/** The `prometheus` and `promtool` binaries; throws a clear error when missing. */
+export function findPrometheusBinaries(): {
+  prometheus: string;
+  promtool: string;
+} {
+  return {
+    prometheus: findBinary('prometheus', 'PROMETHEUS_BIN'),
+    promtool: findBinary('promtool', 'PROMTOOL_BIN'),
+  };
+}
+
+function escapeLabelValue(value: string): string {
+  return value
+    .replace(/\\/g, '\\\\')
+    .replace(/"/g, '\\"')
+    .replace(/\n/g, '\\n');
+}
+
+function formatValue(value: OpenMetricsSample['value']): string {
+  if (typeof value === 'string') return value;
+  if (Number.isNaN(value)) return 'NaN';
+  if (value === Infinity) return '+Inf';
+  if (value === -Infinity) return '-Inf';
+  return String(value);
+}
+
+/** OpenMetrics text for the families, ending with `# EOF`. */
+export function toOpenMetrics(families: OpenMetricsFamily[]): string {
+  const lines: string[] = [];
+  for (const f of families) {
+    if (!/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(f.name)) {
+      throw new Error(`invalid metric name ${f.name}`);
+    }
+    lines.push(`# TYPE ${f.name} ${f.type ?? 'gauge'}`);
+    if (f.help) lines.push(`# HELP ${f.name} ${f.help}`);
+    // Samples of one series must be in time order; series may interleave.
+    const sorted = [...f.samples].sort((a, b) => a.timestamp - b.timestamp);
+    for (const s of sorted) {
+      const labels = Object.entries(s.labels ?? {})
+        .map(([k, v]) => `${k}="${escapeLabelValue(v)}"`)
+        .join(',');
+      const name =
+        f.type === 'counter' && !f.name.endsWith('_total')
+          ? `${f.name}_total`
+          : f.name;
+      lines.push(
+        `${name}${labels ? `{${labels}}` : ''} ${formatValue(s.value)} ${
+          s.timestamp
+        }`,
+      );
+    }
+  }
+  lines.push('# EOF');
+  return `${lines.join('\n')}\n`;
+}
+
+function run(file: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      file,
+      args,
+      { timeout: 60_000, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error) {
+          reject(
+            new Error(
+              `${path.basename(file)} ${args.join(' ')} failed: ${
+                error.message
+              }\n${stdout}\n${stderr}`,
+            ),
+          );
+        } else {
+          resolve(`${stdout}${stderr}`);
+        }
+      },
+    );
+  });
+}
+
+/** A port that was free on 127.0.0.1 a moment ago. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise(resolve => setTimeout(resolve, ms));
+}
+
+async function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
+  if (child.exitCode !== null || child.signalCode !== null) return true;
+  return new Promise(resolve => {
+    const timer = setTimeout(() => resolve(false), ms);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
+
+/**
+ * Backfills the series and starts Prometheus. Call `stop()` in `afterAll`.
+ */
+export async function startRealPrometheus(
+  options: StartRealPrometheusOptions,
+): Promise<RealPrometheus> {
+  const bins = findPrometheusBinaries();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'praevisio-prometheus-'));
+  const dataDir = path.join(dir, 'data');
+  const cleanup = () => fs.rmSync(dir, { recursive: true, force: true });
+  try {
+    const metricsFile = path.join(dir, 'series.om.txt');
+    fs.writeFileSync(metricsFile, toOpenMetrics(options.families));
+    await run(bins.promtool, [
+      'tsdb',
+      'create-blocks-from',
+      'openmetrics',
+      metricsFile,
+      dataDir,
+    ]);
+    const configFile = path.join(dir, 'prometheus.yml');
+    // No scrape jobs: the only data is what was backfilled.
+    fs.writeFileSync(configFile, 'global:\n  scrape_interval: 1h\n');
+
+    let lastError: Error | undefined;
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const port = await freePort();
+      try {
+        return await launch(bins.prometheus, {
+          dir,
+          dataDir,
+          configFile,
+          port,
+          options,
+          cleanup,
+        });
+      } catch (e) {
+        lastError = e as Error;
+        // Another process may have taken the port in between; try another.
+        if (!/address already in use/i.test(lastError.message)) break;
+      }
+    }
+    throw lastError ?? new Error('Prometheus did not start');
+  } catch (e) {
+    cleanup();
+    throw e;
+  }
+}
+
+async function launch(
+  binary: string,
+  args: {
+    dir: string;
+    dataDir: string;
+    configFile: string;
+    port: number;
+    options: StartRealPrometheusOptions;
+    cleanup: () => void;
+  },
+): Promise<RealPrometheus> {
+  const { port, options } = args;
+  const flags = [
+    `--config.file=${args.configFile}`,
+    `--storage.tsdb.path=${args.dataDir}`,
+    `--storage.tsdb.retention.time=100y`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    ...(options.lookbackDelta
+      ? [`--query.lookback-delta=${options.lookbackDelta}`]
+      : []),
+    ...(options.extraArgs ?? []),
+  ];
+  const child = spawn(binary, flags, {
+    cwd: args.dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString('utf8')).slice(-64 * 1024);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  let spawnError: Error | undefined;
+  child.on('error', e => {
+    spawnError = e;
+  });
+
+  const kill = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      if (!(await waitForExit(child, 10_000))) {
+        child.kill('SIGKILL');
+        await waitForExit(child, 5_000);
+      }
+    }
+  };
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await kill();
+    args.cleanup();
+  };
+
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 30_000);
+  for (;;) {
+    if (spawnError || child.exitCode !== null || child.signalCode !== null) {
+      await kill();
+      throw new Error(
+        `Prometheus exited before it was ready (${
+          spawnError?.message ?? `exit code ${child.exitCode}`
+        }):\n${output}`,
+      );
+    }
+    try {
+      const res = await fetch(`${url}/-/ready`);
+      await res.text();
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await kill();
+      throw new Error(`Prometheus was not ready in time:\n${output}`);
+    }
+    await sleep(50);
+  }
+  return {
+    url,
+    port,
+    dataDir: args.dataDir,
+    logs: () => output,
+    stop,
+  };
+}

@@ -1,0 +1,2 @@
+export { EnvironmentCards } from './EnvironmentCards';
+export type { EnvironmentCardsProps } from './EnvironmentCards';

@@ -1,0 +1,2 @@
+export { ReleaseActions, applicableActions, ownerName } from './ReleaseActions';
+export type { ReleaseActionsProps, ReleaseAction } from './ReleaseActions';

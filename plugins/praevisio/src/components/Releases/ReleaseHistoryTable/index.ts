@@ -1,0 +1,2 @@
+export { ReleaseHistoryTable } from './ReleaseHistoryTable';
+export type { ReleaseHistoryTableProps } from './ReleaseHistoryTable';
