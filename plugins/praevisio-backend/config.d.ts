@@ -27,6 +27,27 @@ export interface Config {
         frontendUrl?: string;
       }>;
     };
+    /** The Releases tab: how Argo CD state is cached and deployments followed. */
+    releases?: {
+      /**
+       * Seconds an entity's Argo CD state is served from the per-replica
+       * cache before it is read again. Viewers share one read, so Argo CD
+       * calls grow with entities viewed, not with viewers. Default 10.
+       */
+      cacheTtlSeconds?: number;
+      /** Entities nobody viewed for this many seconds leave the cache. Default 300. */
+      cacheIdleSeconds?: number;
+      /**
+       * Seconds between reconciler passes, which follow open deployments in
+       * Argo CD (one replica at a time). Default 5.
+       */
+      reconcileIntervalSeconds?: number;
+      /**
+       * A deployment that shows no progress for this many minutes fails
+       * (never one paused for a human decision). Default 30.
+       */
+      stuckAfterMinutes?: number;
+    };
     prometheus?: {
       instances: Array<{
         name: string;

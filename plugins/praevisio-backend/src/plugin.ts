@@ -2,6 +2,8 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { praevisioPermissions } from '@praevisio/backstage-plugin-common';
 import {
   BackupProvider,
@@ -14,6 +16,7 @@ import {
 } from '@praevisio/backstage-plugin-node';
 import { DatabaseAuditLog } from './audit/AuditLog';
 import { applyDatabaseMigrations } from './database/migrations';
+import { Releases } from './releases/Releases';
 import { IntegrationsService } from './service/IntegrationsService';
 import { createRouter } from './service/router';
 
@@ -45,20 +48,30 @@ export const praevisioPlugin = createBackendPlugin({
 
     env.registerInit({
       deps: {
+        auditor: coreServices.auditor,
+        catalog: catalogServiceRef,
         config: coreServices.rootConfig,
         database: coreServices.database,
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
+        logger: coreServices.logger,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        scheduler: coreServices.scheduler,
+        signals: signalsServiceRef,
       },
       async init({
+        auditor,
+        catalog,
         config,
         database,
         httpAuth,
         httpRouter,
+        logger,
         permissions,
         permissionsRegistry,
+        scheduler,
+        signals,
       }) {
         const knex = await database.getClient();
         if (!database.migrations?.skip) {
@@ -66,12 +79,27 @@ export const praevisioPlugin = createBackendPlugin({
         }
         permissionsRegistry.addPermissions(praevisioPermissions);
 
+        const auditLog = DatabaseAuditLog.create({ knex });
+        // Argo CD read model (cached), commands, deployment store, reconciler.
+        const releases = Releases.create({
+          config,
+          logger,
+          knex,
+          auditLog,
+          signals,
+        });
+        // Cache refresh per replica, reconciler once across replicas.
+        await releases.schedule(scheduler);
+
         httpRouter.use(
           await createRouter({
             httpAuth,
             permissions,
-            auditLog: DatabaseAuditLog.create({ knex }),
+            auditor,
+            catalog,
+            auditLog,
             integrations: IntegrationsService.create({ config }),
+            releases,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

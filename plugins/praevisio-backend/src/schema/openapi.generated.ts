@@ -182,6 +182,520 @@ export const spec = {
             ]
           }
         }
+      },
+      "RolloutStep": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "index",
+          "kind",
+          "description"
+        ],
+        "properties": {
+          "index": {
+            "type": "integer"
+          },
+          "kind": {
+            "type": "string",
+            "enum": [
+              "setWeight",
+              "pause",
+              "analysis",
+              "experiment",
+              "other"
+            ]
+          },
+          "description": {
+            "type": "string"
+          }
+        }
+      },
+      "RolloutStatus": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "name",
+          "namespace",
+          "strategy",
+          "phase",
+          "steps",
+          "pauseReasons",
+          "aborted"
+        ],
+        "properties": {
+          "name": {
+            "type": "string"
+          },
+          "namespace": {
+            "type": "string"
+          },
+          "strategy": {
+            "type": "string",
+            "enum": [
+              "canary",
+              "blueGreen"
+            ]
+          },
+          "phase": {
+            "type": "string"
+          },
+          "message": {
+            "type": "string"
+          },
+          "steps": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/RolloutStep"
+            }
+          },
+          "currentStepIndex": {
+            "type": "integer"
+          },
+          "canaryWeight": {
+            "type": "number"
+          },
+          "pauseReasons": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "aborted": {
+            "type": "boolean"
+          },
+          "analysisRun": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": [
+              "name",
+              "phase"
+            ],
+            "properties": {
+              "name": {
+                "type": "string"
+              },
+              "phase": {
+                "type": "string"
+              }
+            }
+          },
+          "stableRevision": {
+            "type": "string"
+          },
+          "canaryRevision": {
+            "type": "string"
+          },
+          "activeSelector": {
+            "type": "string"
+          },
+          "previewSelector": {
+            "type": "string"
+          }
+        }
+      },
+      "EnvironmentRelease": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "environment",
+          "instance",
+          "application",
+          "project",
+          "syncStatus",
+          "healthStatus",
+          "images",
+          "autoSync",
+          "rollbackTargets"
+        ],
+        "properties": {
+          "environment": {
+            "type": "string"
+          },
+          "instance": {
+            "type": "string"
+          },
+          "application": {
+            "type": "string"
+          },
+          "project": {
+            "type": "string"
+          },
+          "namespace": {
+            "type": "string"
+          },
+          "revision": {
+            "type": "string",
+            "description": "The revision deployed by the last successful sync."
+          },
+          "targetRevision": {
+            "type": "string"
+          },
+          "syncStatus": {
+            "type": "string"
+          },
+          "healthStatus": {
+            "type": "string"
+          },
+          "operationPhase": {
+            "type": "string"
+          },
+          "operationMessage": {
+            "type": "string"
+          },
+          "images": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "lastDeployedAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "lastDeployedBy": {
+            "type": "string"
+          },
+          "autoSync": {
+            "type": "boolean"
+          },
+          "rollbackTargets": {
+            "type": "array",
+            "description": "History ids usable for rollback, newest first.",
+            "items": {
+              "type": "object",
+              "additionalProperties": false,
+              "required": [
+                "id",
+                "revision"
+              ],
+              "properties": {
+                "id": {
+                  "type": "integer"
+                },
+                "revision": {
+                  "type": "string"
+                },
+                "deployedAt": {
+                  "type": "string",
+                  "format": "date-time"
+                }
+              }
+            }
+          },
+          "rollout": {
+            "$ref": "#/components/schemas/RolloutStatus"
+          },
+          "argoCdUrl": {
+            "type": "string"
+          }
+        }
+      },
+      "ReleasesOverview": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "entityRef",
+          "environments",
+          "fetchedAt",
+          "stale",
+          "problems"
+        ],
+        "properties": {
+          "entityRef": {
+            "type": "string"
+          },
+          "environments": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/EnvironmentRelease"
+            }
+          },
+          "fetchedAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "stale": {
+            "type": "boolean",
+            "description": "Argo CD could not be reached; this is the last known state."
+          },
+          "staleReason": {
+            "type": "string"
+          },
+          "problems": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "additionalProperties": false,
+              "required": [
+                "message"
+              ],
+              "properties": {
+                "instance": {
+                  "type": "string"
+                },
+                "application": {
+                  "type": "string"
+                },
+                "message": {
+                  "type": "string"
+                }
+              }
+            }
+          }
+        }
+      },
+      "ReleaseHistoryEntry": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "id",
+          "environment",
+          "application",
+          "revision",
+          "deployedAt"
+        ],
+        "properties": {
+          "id": {
+            "type": "integer"
+          },
+          "environment": {
+            "type": "string"
+          },
+          "application": {
+            "type": "string"
+          },
+          "revision": {
+            "type": "string"
+          },
+          "deployedAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "deployStartedAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "initiatedBy": {
+            "type": "string"
+          },
+          "author": {
+            "type": "string"
+          },
+          "message": {
+            "type": "string"
+          }
+        }
+      },
+      "ReleaseHistoryPage": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "items",
+          "total",
+          "page",
+          "pageSize"
+        ],
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/ReleaseHistoryEntry"
+            }
+          },
+          "total": {
+            "type": "integer"
+          },
+          "page": {
+            "type": "integer"
+          },
+          "pageSize": {
+            "type": "integer"
+          }
+        }
+      },
+      "Deployment": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "id",
+          "entityRef",
+          "instance",
+          "application",
+          "environment",
+          "kind",
+          "state",
+          "requestedBy",
+          "requestedAt",
+          "updatedAt"
+        ],
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "entityRef": {
+            "type": "string"
+          },
+          "instance": {
+            "type": "string"
+          },
+          "application": {
+            "type": "string"
+          },
+          "environment": {
+            "type": "string"
+          },
+          "kind": {
+            "type": "string",
+            "enum": [
+              "sync",
+              "rollback",
+              "disable-auto-sync-and-rollback",
+              "promote",
+              "promote-full",
+              "abort",
+              "retry"
+            ]
+          },
+          "fromRevision": {
+            "type": "string"
+          },
+          "toRevision": {
+            "type": "string"
+          },
+          "state": {
+            "type": "string",
+            "enum": [
+              "requested",
+              "syncing",
+              "progressing",
+              "paused",
+              "analysing",
+              "promoting",
+              "succeeded",
+              "failed",
+              "aborted",
+              "rolled_back"
+            ]
+          },
+          "requestedBy": {
+            "type": "string"
+          },
+          "requestedAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "updatedAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "message": {
+            "type": "string"
+          }
+        }
+      },
+      "SyncPreview": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "application",
+          "resources"
+        ],
+        "properties": {
+          "application": {
+            "type": "string"
+          },
+          "fromRevision": {
+            "type": "string"
+          },
+          "toRevision": {
+            "type": "string"
+          },
+          "resources": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "additionalProperties": false,
+              "required": [
+                "kind",
+                "name"
+              ],
+              "properties": {
+                "group": {
+                  "type": "string"
+                },
+                "kind": {
+                  "type": "string"
+                },
+                "namespace": {
+                  "type": "string"
+                },
+                "name": {
+                  "type": "string"
+                },
+                "status": {
+                  "type": "string"
+                },
+                "message": {
+                  "type": "string"
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "parameters": {
+      "EntityKind": {
+        "name": "kind",
+        "in": "path",
+        "required": true,
+        "schema": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 63
+        }
+      },
+      "EntityNamespace": {
+        "name": "namespace",
+        "in": "path",
+        "required": true,
+        "schema": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 63
+        }
+      },
+      "EntityName": {
+        "name": "name",
+        "in": "path",
+        "required": true,
+        "schema": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 253
+        }
+      },
+      "Application": {
+        "name": "application",
+        "in": "path",
+        "required": true,
+        "description": "Argo CD application name; must belong to the entity.",
+        "schema": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 253
+        }
+      },
+      "IdempotencyKey": {
+        "name": "Idempotency-Key",
+        "in": "header",
+        "required": false,
+        "description": "Required on every command except a dry run (checked by the handler, so that the error says so). One key per user action; a replay with the same key and body returns the first answer without calling Argo CD again, the same key with another body answers 409.",
+        "schema": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 255
+        }
       }
     },
     "responses": {
@@ -354,6 +868,346 @@ export const spec = {
               "application/json": {
                 "schema": {
                   "$ref": "#/components/schemas/AuditVerifyResult"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/entities/{kind}/{namespace}/{name}/releases": {
+      "get": {
+        "operationId": "GetReleases",
+        "description": "Environments, revisions, sync and health, and Argo Rollouts state of the entity's Argo CD applications, served from a short-lived cache. When Argo CD is down the last known state is returned with `stale: true`; 503 only if nothing was ever loaded. Needs praevisio.release.read on the entity.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/EntityKind"
+          },
+          {
+            "$ref": "#/components/parameters/EntityNamespace"
+          },
+          {
+            "$ref": "#/components/parameters/EntityName"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Releases overview",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ReleasesOverview"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/entities/{kind}/{namespace}/{name}/releases/history": {
+      "get": {
+        "operationId": "GetReleaseHistory",
+        "description": "Deploy history of the entity's applications, newest first, with commit author and message. Pages are 0-based.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/EntityKind"
+          },
+          {
+            "$ref": "#/components/parameters/EntityNamespace"
+          },
+          {
+            "$ref": "#/components/parameters/EntityName"
+          },
+          {
+            "name": "application",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 253
+            }
+          },
+          {
+            "name": "page",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "integer",
+              "minimum": 0,
+              "maximum": 10000
+            }
+          },
+          {
+            "name": "pageSize",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 100
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "One page of history",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ReleaseHistoryPage"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/entities/{kind}/{namespace}/{name}/deployments": {
+      "get": {
+        "operationId": "ListDeployments",
+        "description": "Commands issued through Praevisio for the entity, newest first.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/EntityKind"
+          },
+          {
+            "$ref": "#/components/parameters/EntityNamespace"
+          },
+          {
+            "$ref": "#/components/parameters/EntityName"
+          },
+          {
+            "name": "limit",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 200
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Deployments",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "items"
+                  ],
+                  "properties": {
+                    "items": {
+                      "type": "array",
+                      "items": {
+                        "$ref": "#/components/schemas/Deployment"
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/entities/{kind}/{namespace}/{name}/releases/{application}/sync": {
+      "post": {
+        "operationId": "SyncApplication",
+        "description": "Syncs the application to `revision` (default: its tracked revision). With `dryRun: true`, answers what would change and changes nothing. Needs praevisio.release.deploy on the entity.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/EntityKind"
+          },
+          {
+            "$ref": "#/components/parameters/EntityNamespace"
+          },
+          {
+            "$ref": "#/components/parameters/EntityName"
+          },
+          {
+            "$ref": "#/components/parameters/Application"
+          },
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "additionalProperties": false,
+                "properties": {
+                  "revision": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": 255
+                  },
+                  "dryRun": {
+                    "type": "boolean"
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "Dry run",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SyncPreview"
+                }
+              }
+            }
+          },
+          "202": {
+            "description": "Accepted; the deployment is followed by the reconciler.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Deployment"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/entities/{kind}/{namespace}/{name}/releases/{application}/rollback": {
+      "post": {
+        "operationId": "RollbackApplication",
+        "description": "Rolls the application back to a history id. Argo CD refuses while auto-sync is on (409 with its reason); `disableAutoSync: true` turns auto-sync off first, which needs praevisio.release.deploy in addition to praevisio.release.rollback and is audited with severity high.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/EntityKind"
+          },
+          {
+            "$ref": "#/components/parameters/EntityNamespace"
+          },
+          {
+            "$ref": "#/components/parameters/EntityName"
+          },
+          {
+            "$ref": "#/components/parameters/Application"
+          },
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": [
+                  "historyId"
+                ],
+                "properties": {
+                  "historyId": {
+                    "type": "integer",
+                    "minimum": 0
+                  },
+                  "disableAutoSync": {
+                    "type": "boolean"
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "202": {
+            "description": "Accepted; the deployment is followed by the reconciler.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Deployment"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/entities/{kind}/{namespace}/{name}/releases/{application}/rollout": {
+      "post": {
+        "operationId": "RunRolloutAction",
+        "description": "Runs an Argo Rollouts action on the application's Rollout: promote (resume one pause), promote-full, abort or retry. Needs praevisio.release.promote on the entity.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/EntityKind"
+          },
+          {
+            "$ref": "#/components/parameters/EntityNamespace"
+          },
+          {
+            "$ref": "#/components/parameters/EntityName"
+          },
+          {
+            "$ref": "#/components/parameters/Application"
+          },
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": [
+                  "action"
+                ],
+                "properties": {
+                  "action": {
+                    "type": "string",
+                    "enum": [
+                      "promote",
+                      "promote-full",
+                      "abort",
+                      "retry"
+                    ]
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "202": {
+            "description": "Accepted; the deployment is followed by the reconciler.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Deployment"
                 }
               }
             }

@@ -1,13 +1,17 @@
 import {
+  AuditorService,
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
+import { CatalogService } from '@backstage/plugin-catalog-node';
 import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
 import { NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { praevisioAuditReadPermission } from '@praevisio/backstage-plugin-common';
 import express from 'express';
 import { AuditLog } from '../audit/AuditLog';
+import { Releases } from '../releases/Releases';
+import { registerReleasesRoutes } from '../releases/router';
 import { spec } from '../schema/openapi.generated';
 import { IntegrationsService } from './IntegrationsService';
 
@@ -16,6 +20,9 @@ export interface RouterOptions {
   permissions: PermissionsService;
   auditLog: AuditLog;
   integrations: IntegrationsService;
+  auditor: AuditorService;
+  catalog: CatalogService;
+  releases: Releases;
 }
 
 /**
@@ -68,6 +75,8 @@ export async function createRouter(
     const { fromSeq, limit } = req.query;
     res.json(await auditLog.verify({ fromSeq, limit }));
   });
+
+  registerReleasesRoutes(router, options);
 
   return router;
 }

@@ -1,0 +1,258 @@
+import {
+  AuditorService,
+  AuditorServiceEventSeverityLevel,
+  BackstageCredentials,
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { ApiRouter } from '@backstage/backend-openapi-utils';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  AuthorizeResult,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
+import {
+  praevisioReleaseDeployPermission,
+  praevisioReleasePromotePermission,
+  praevisioReleaseReadPermission,
+  praevisioReleaseRollbackPermission,
+} from '@praevisio/backstage-plugin-common';
+import { Request, Response } from 'express';
+import { spec } from '../schema/openapi.generated';
+import { ReleaseCommandRequest } from './commandRules';
+import { Releases } from './Releases';
+
+export interface ReleasesRoutesOptions {
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  auditor: AuditorService;
+  catalog: CatalogService;
+  releases: Releases;
+}
+
+type EntityParams = { kind: string; namespace: string; name: string };
+/** Any typed OpenAPI request; they differ only in params, query and body. */
+type AnyRequest = Request<any, any, any, any>;
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+/**
+ * Releases routes. Each handler parses, authorizes against the entity (the
+ * permission check comes before anything reaches Argo CD), calls the
+ * Releases services and returns their DTO.
+ */
+export function registerReleasesRoutes(
+  router: ApiRouter<typeof spec>,
+  options: ReleasesRoutesOptions,
+): void {
+  const { httpAuth, permissions, auditor, catalog, releases } = options;
+
+  /** The entity, if it exists for the caller and every permission allows. */
+  async function authorizedEntity(
+    req: AnyRequest,
+    required: ResourcePermission<'catalog-entity'>[],
+  ): Promise<{ entity: Entity; credentials: BackstageCredentials }> {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const { kind, namespace, name } = req.params as EntityParams;
+    const entity = await catalog.getEntityByRef(
+      { kind, namespace, name },
+      { credentials },
+    );
+    if (!entity) {
+      throw new NotFoundError(`Entity ${kind}:${namespace}/${name} not found`);
+    }
+    const entityRef = stringifyEntityRef(entity);
+    const decisions = await permissions.authorize(
+      required.map(permission => ({ permission, resourceRef: entityRef })),
+      { credentials },
+    );
+    const denied = required.find(
+      (_, i) => decisions[i].result !== AuthorizeResult.ALLOW,
+    );
+    if (denied) {
+      throw new NotAllowedError(
+        `Missing permission ${denied.name} for ${entityRef}`,
+      );
+    }
+    return { entity, credentials };
+  }
+
+  /** A command: audited from the first line, so refusals are audited too. */
+  async function runCommand(
+    req: AnyRequest,
+    res: Response,
+    command: {
+      eventId: string;
+      severityLevel: AuditorServiceEventSeverityLevel;
+      required: ResourcePermission<'catalog-entity'>[];
+      request: ReleaseCommandRequest;
+    },
+  ) {
+    const { kind, namespace, name } = req.params as EntityParams;
+    const application = req.params.application as string;
+    const auditorEvent = await auditor.createEvent({
+      eventId: command.eventId,
+      severityLevel: command.severityLevel,
+      request: req,
+      meta: {
+        entityRef: `${kind}:${namespace}/${name}`,
+        application,
+        command: command.request,
+      },
+    });
+    try {
+      const idempotencyKey = idempotencyKeyOf(req);
+      const { entity, credentials } = await authorizedEntity(
+        req,
+        command.required,
+      );
+      const result = await releases.commands.execute({
+        entity,
+        application,
+        actor: actorOf(credentials),
+        idempotencyKey,
+        request: command.request,
+      });
+      await auditorEvent.success({
+        meta: {
+          deploymentId: result.deployment.id,
+          state: result.deployment.state,
+          replayed: result.replayed,
+        },
+      });
+      if (result.replayed) {
+        res.setHeader('Idempotent-Replayed', 'true');
+      }
+      res.status(result.status).json(result.deployment);
+    } catch (error) {
+      await auditorEvent.fail({ error: error as Error });
+      throw error;
+    }
+  }
+
+  router.get('/entities/:kind/:namespace/:name/releases', async (req, res) => {
+    const { entity } = await authorizedEntity(req, [
+      praevisioReleaseReadPermission,
+    ]);
+    res.json(await releases.readModel.getOverview(entity));
+  });
+
+  router.get(
+    '/entities/:kind/:namespace/:name/releases/history',
+    async (req, res) => {
+      const { entity } = await authorizedEntity(req, [
+        praevisioReleaseReadPermission,
+      ]);
+      const { application, page, pageSize } = req.query;
+      res.json(
+        await releases.readModel.getHistory(entity, {
+          application,
+          page: page ?? 0,
+          pageSize: pageSize ?? 20,
+        }),
+      );
+    },
+  );
+
+  router.get(
+    '/entities/:kind/:namespace/:name/deployments',
+    async (req, res) => {
+      const { entity } = await authorizedEntity(req, [
+        praevisioReleaseReadPermission,
+      ]);
+      const items = await releases.commands.listDeployments(
+        stringifyEntityRef(entity),
+        req.query.limit ?? 20,
+      );
+      res.json({ items });
+    },
+  );
+
+  router.post(
+    '/entities/:kind/:namespace/:name/releases/:application/sync',
+    async (req, res) => {
+      const { revision, dryRun } = req.body;
+      if (dryRun) {
+        const { entity } = await authorizedEntity(req, [
+          praevisioReleaseDeployPermission,
+        ]);
+        res.json(
+          await releases.commands.preview(
+            entity,
+            req.params.application,
+            revision,
+          ),
+        );
+        return;
+      }
+      await runCommand(req, res, {
+        eventId: 'release-sync',
+        severityLevel: 'medium',
+        required: [praevisioReleaseDeployPermission],
+        request: { type: 'sync', ...(revision ? { revision } : {}) },
+      });
+    },
+  );
+
+  router.post(
+    '/entities/:kind/:namespace/:name/releases/:application/rollback',
+    async (req, res) => {
+      const { historyId, disableAutoSync = false } = req.body;
+      await runCommand(req, res, {
+        eventId: disableAutoSync
+          ? 'release-disable-auto-sync-and-rollback'
+          : 'release-rollback',
+        // Turning off auto-sync changes the app's policy, not just its revision.
+        severityLevel: disableAutoSync ? 'high' : 'medium',
+        required: disableAutoSync
+          ? [
+              praevisioReleaseRollbackPermission,
+              praevisioReleaseDeployPermission,
+            ]
+          : [praevisioReleaseRollbackPermission],
+        request: { type: 'rollback', historyId, disableAutoSync },
+      });
+    },
+  );
+
+  router.post(
+    '/entities/:kind/:namespace/:name/releases/:application/rollout',
+    async (req, res) => {
+      const { action } = req.body;
+      await runCommand(req, res, {
+        eventId: 'release-rollout-action',
+        severityLevel: 'medium',
+        required: [praevisioReleasePromotePermission],
+        request: { type: 'rollout', action },
+      });
+    },
+  );
+}
+
+function idempotencyKeyOf(req: AnyRequest): string {
+  const value = req.headers['idempotency-key'];
+  if (typeof value !== 'string' || value === '') {
+    throw new InputError(
+      'Missing Idempotency-Key header: every release command needs one (for example a UUID per user action), so that a retried request is not executed twice',
+    );
+  }
+  if (!IDEMPOTENCY_KEY.test(value)) {
+    throw new InputError(
+      'Invalid Idempotency-Key header: use 1 to 255 printable ASCII characters without spaces',
+    );
+  }
+  return value;
+}
+
+function actorOf(credentials: BackstageCredentials): string {
+  const principal = credentials.principal as
+    | { type: 'user'; userEntityRef: string }
+    | { type: 'service'; subject: string };
+  return principal.type === 'user'
+    ? principal.userEntityRef
+    : `service:${principal.subject}`;
+}
