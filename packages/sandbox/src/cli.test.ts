@@ -14,7 +14,16 @@ describe('praevisio-sandbox command line', () => {
     const bin = path.resolve(__dirname, '../bin/praevisio-sandbox');
     const child = spawn(
       process.execPath,
-      [bin, 'start', '--argocd-port', '0', '--tick-ms', '0'],
+      [
+        bin,
+        'start',
+        '--argocd-port',
+        '0',
+        '--control-port',
+        '0',
+        '--tick-ms',
+        '0',
+      ],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
       },

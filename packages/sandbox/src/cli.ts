@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { ArgoCdSimulator, seedDemoApplications } from './argocd';
+import { startControlServer } from './control';
 
 function port(value: string): number {
   const n = Number(value);
@@ -30,6 +31,12 @@ export function createProgram(): Command {
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--argocd-port <port>', 'Argo CD API port', port, 7010)
     .option(
+      '--control-port <port>',
+      'sandbox control API port (demo and test actions)',
+      port,
+      7011,
+    )
+    .option(
       '--latency-ms <ms>',
       'latency added to every response',
       milliseconds,
@@ -49,12 +56,18 @@ export function createProgram(): Command {
         host: opts.host,
       });
       const { url } = await argocd.start(opts.argocdPort);
+      const control = await startControlServer({
+        argocd,
+        host: opts.host,
+        port: opts.controlPort,
+      });
       process.stdout.write(
         `Argo CD simulator on ${url} (login admin/admin; ${
           argocd.applicationNames().length
-        } applications)\n`,
+        } applications)\nSandbox control API on ${control.url}\n`,
       );
       const stop = async () => {
+        await control.close();
         await argocd.stop();
         process.exit(0);
       };

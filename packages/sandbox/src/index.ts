@@ -6,3 +6,4 @@
  */
 export * from './argocd';
 export { createProgram, main } from './cli';
+export { startControlServer } from './control';

@@ -1,0 +1,110 @@
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+import { ArgoCdSimulator } from './argocd';
+
+/**
+ * The sandbox's control API: what a demo or an end-to-end test does to the
+ * simulated world (a developer merges a commit, a sync or analysis fails,
+ * Argo CD goes down). Served on its own port so the simulated Argo CD API
+ * stays exactly the real one. Loopback only; no authentication.
+ *
+ *   POST /control/argocd/applications/{name}/revisions   {author?, message?} → {revision}
+ *   POST /control/argocd/applications/{name}/fail-next-sync
+ *   POST /control/argocd/applications/{name}/fail-next-analysis
+ *   POST /control/argocd/availability                     {available: boolean}
+ */
+export async function startControlServer(options: {
+  argocd: ArgoCdSimulator;
+  host?: string;
+  port?: number;
+}): Promise<{ url: string; close(): Promise<void> }> {
+  const { argocd } = options;
+  const server = http.createServer(async (req, res) => {
+    const reply = (status: number, body: unknown) => {
+      res.writeHead(status, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    try {
+      if (req.method !== 'POST') {
+        reply(405, { error: 'only POST is supported' });
+        return;
+      }
+      const body = await readJson(req);
+      const path = new URL(req.url ?? '/', 'http://sandbox').pathname;
+      const app = path.match(
+        /^\/control\/argocd\/applications\/([^/]+)\/(revisions|fail-next-sync|fail-next-analysis)$/,
+      );
+      if (app) {
+        const name = decodeURIComponent(app[1]);
+        if (!argocd.application(name)) {
+          reply(404, { error: `no application ${name}` });
+          return;
+        }
+        if (app[2] === 'revisions') {
+          const revision = randomBytes(20).toString('hex');
+          argocd.pushRevision(name, revision, {
+            author:
+              stringField(body, 'author') ??
+              'Demo Developer <demo@praevisio.io>',
+            message:
+              stringField(body, 'message') ?? `feat: demo change to ${name}`,
+          });
+          reply(201, { revision });
+        } else if (app[2] === 'fail-next-sync') {
+          argocd.failNextSync(name);
+          reply(200, { ok: true });
+        } else {
+          argocd.failNextAnalysis(name);
+          reply(200, { ok: true });
+        }
+        return;
+      }
+      if (path === '/control/argocd/availability') {
+        if (typeof body.available !== 'boolean') {
+          reply(400, { error: 'available must be a boolean' });
+          return;
+        }
+        argocd.setAvailable(body.available);
+        reply(200, { available: body.available });
+        return;
+      }
+      reply(404, { error: `unknown control route ${path}` });
+    } catch (error) {
+      reply(400, {
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  });
+  await new Promise<void>(resolve =>
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve),
+  );
+  const { address, port } = server.address() as AddressInfo;
+  return {
+    url: `http://${address}:${port}`,
+    close: () => new Promise<void>(resolve => server.close(() => resolve())),
+  };
+}
+
+function stringField(body: Record<string, unknown>, field: string) {
+  const value = body[field];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !value) {
+    throw new Error(`${field} must be a non-empty string`);
+  }
+  return value;
+}
+
+async function readJson(
+  req: http.IncomingMessage,
+): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8').trim();
+  if (!text) return {};
+  const parsed = JSON.parse(text);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new Error('the body must be a JSON object');
+  }
+  return parsed;
+}
