@@ -36,6 +36,8 @@ if (unknown.length) {
     console.log(JSON.stringify(result, null, 2));
     console.log(`wrote ${path.relative(process.cwd(), out)}`);
   }
+  // Benchmarks leave servers (test backends, simulators) behind on purpose.
+  process.exit(0);
 })().catch(error => {
   console.error(error);
   process.exit(1);

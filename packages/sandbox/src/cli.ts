@@ -1,6 +1,15 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { ArgoCdSimulator, seedDemoApplications } from './argocd';
 import { startControlServer } from './control';
+import { KeptnSimulator } from './keptn';
+import {
+  PROMETHEUS_INSTALL_HINT,
+  SandboxPrometheus,
+  WorkloadMetrics,
+  findPrometheusBinary,
+  startMetricsServer,
+  startSandboxPrometheus,
+} from './workloads';
 
 function port(value: string): number {
   const n = Number(value);
@@ -21,7 +30,7 @@ function milliseconds(value: string): number {
 /** Builds the `praevisio-sandbox` command line. */
 export function createProgram(): Command {
   const program = new Command('praevisio-sandbox').description(
-    'Simulators of Argo CD (with Argo Rollouts) for Praevisio Ops demos and tests. Never for production.',
+    'Simulators of Argo CD (with Argo Rollouts), Keptn v1 and workload metrics for Praevisio Ops demos and tests. Never for production.',
   );
   program
     .command('start')
@@ -48,6 +57,29 @@ export function createProgram(): Command {
       milliseconds,
       2000,
     )
+    .option(
+      '--metrics-port <port>',
+      'simulated workloads /metrics port',
+      port,
+      7012,
+    )
+    .option(
+      '--prometheus',
+      'start a real Prometheus scraping the workloads (default: when installed)',
+    )
+    .option('--no-prometheus', 'do not start Prometheus')
+    .option('--keptn-port <port>', 'Keptn v1 API port', port, 7013)
+    .option(
+      '--keptn-token <token>',
+      'x-token the Keptn simulator expects',
+      'sandbox-keptn-token',
+    )
+    .option(
+      '--prometheus-port <port>',
+      'Prometheus port (0 = any free port)',
+      port,
+      7090,
+    )
     .action(async opts => {
       const argocd = ArgoCdSimulator.create({
         applications: seedDemoApplications(),
@@ -56,18 +88,67 @@ export function createProgram(): Command {
         host: opts.host,
       });
       const { url } = await argocd.start(opts.argocdPort);
+      const workloads = WorkloadMetrics.create({ argocd });
+      const metrics = await startMetricsServer({
+        metrics: workloads,
+        host: opts.host,
+        port: opts.metricsPort,
+      });
       const control = await startControlServer({
         argocd,
+        workloads,
         host: opts.host,
         port: opts.controlPort,
       });
-      process.stdout.write(
+      const keptn = KeptnSimulator.create({
+        apiToken: opts.keptnToken,
+        tickMs: opts.tickMs,
+        host: opts.host,
+      });
+      const keptnUrl = (await keptn.start(opts.keptnPort)).url;
+      const out = [
         `Argo CD simulator on ${url} (login admin/admin; ${
           argocd.applicationNames().length
-        } applications)\nSandbox control API on ${control.url}\n`,
-      );
+        } applications)`,
+        `Sandbox control API on ${control.url}`,
+        `Workload metrics on ${metrics.url}/metrics`,
+        `Keptn v1 simulator on ${keptnUrl} (x-token ${opts.keptnToken})`,
+      ];
+      let prometheus: SandboxPrometheus | undefined;
+      // undefined: neither --prometheus nor --no-prometheus was given.
+      if (opts.prometheus !== false) {
+        const binary = findPrometheusBinary();
+        if (!binary) {
+          out.push(
+            `Prometheus not found, so nothing scrapes the workloads; ${PROMETHEUS_INSTALL_HINT}`,
+          );
+        } else {
+          try {
+            prometheus = await startSandboxPrometheus({
+              binary,
+              host: opts.host,
+              port: opts.prometheusPort,
+              targets: [metrics.target],
+              scrapeInterval: '5s',
+            });
+            out.push(
+              `Prometheus on ${prometheus.url} scraping ${metrics.url}/metrics every 5s (data in ${prometheus.dir})`,
+            );
+          } catch (error) {
+            // The simulators are still useful without it.
+            process.stderr.write(
+              `${error instanceof Error ? error.message : error}\n`,
+            );
+            out.push(`Prometheus did not start; continuing without it`);
+          }
+        }
+      }
+      process.stdout.write(`${out.join('\n')}\n`);
       const stop = async () => {
+        await prometheus?.stop();
         await control.close();
+        await metrics.close();
+        await keptn.stop();
         await argocd.stop();
         process.exit(0);
       };

@@ -1,22 +1,28 @@
 import { ArgoCdSimulator, seedDemoApplications } from './argocd';
 import { startControlServer } from './control';
+import { WorkloadMetrics } from './workloads';
 
 describe('sandbox control API', () => {
   let argocd: ArgoCdSimulator;
+  let workloads: WorkloadMetrics;
   let control: Awaited<ReturnType<typeof startControlServer>>;
+  let bare: Awaited<ReturnType<typeof startControlServer>>;
   beforeAll(async () => {
     argocd = ArgoCdSimulator.create({
       applications: seedDemoApplications(),
       tickMs: 0,
     });
-    control = await startControlServer({ argocd });
+    workloads = WorkloadMetrics.create({ argocd });
+    control = await startControlServer({ argocd, workloads });
+    bare = await startControlServer({ argocd });
   });
   afterAll(async () => {
     await control.close();
+    await bare.close();
   });
 
-  const post = (path: string, body?: unknown) =>
-    fetch(`${control.url}${path}`, {
+  const post = (path: string, body?: unknown, url = control.url) =>
+    fetch(`${url}${path}`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -62,5 +68,68 @@ describe('sandbox control API', () => {
     );
     expect(bad.status).toBe(400);
     expect((await bad.json()).error).toBe('message must be a non-empty string');
+  });
+
+  it('lands a bad revision, which the workload metrics then serve badly', async () => {
+    const res = await post(
+      '/control/argocd/applications/payments-api-staging/revisions',
+      { bad: true },
+    );
+    expect(res.status).toBe(201);
+    const { revision, bad } = await res.json();
+    expect(bad).toBe(true);
+    expect(workloads.isRevisionBad(revision)).toBe(true);
+    const healthy = await post(
+      '/control/argocd/applications/payments-api-dev/revisions',
+    );
+    expect(await healthy.json()).toMatchObject({ bad: false });
+    expect(
+      (
+        await post('/control/argocd/applications/payments-api-dev/revisions', {
+          bad: 'yes',
+        })
+      ).status,
+    ).toBe(400);
+  });
+
+  it('marks a revision bad and healthy again', async () => {
+    const revision = 'ABCDEF0123456789abcdef0123456789abcdef01';
+    const path = `/control/workloads/revisions/${revision}/bad`;
+    const res = await post(path, { bad: true });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      revision: revision.toLowerCase(),
+      bad: true,
+    });
+    expect(workloads.isRevisionBad(revision)).toBe(true);
+    expect((await post(path, { bad: false })).status).toBe(200);
+    expect(workloads.isRevisionBad(revision)).toBe(false);
+    expect((await post(path, {})).status).toBe(400);
+    const notSha = await post('/control/workloads/revisions/main/bad', {
+      bad: true,
+    });
+    expect(notSha.status).toBe(400);
+    expect((await notSha.json()).error).toMatch(/must be a Git SHA/);
+  });
+
+  it('answers 409 to the bad knobs without workload metrics', async () => {
+    expect(
+      (
+        await post(
+          '/control/workloads/revisions/abcdef0/bad',
+          { bad: true },
+          bare.url,
+        )
+      ).status,
+    ).toBe(409);
+    expect(
+      (
+        await post(
+          '/control/argocd/applications/payments-api-dev/revisions',
+          { bad: true },
+          bare.url,
+        )
+      ).status,
+    ).toBe(409);
   });
 });

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { ArgoCdSimulator } from './argocd';
+import type { WorkloadMetrics } from './workloads';
 
 /**
  * The sandbox's control API: what a demo or an end-to-end test does to the
@@ -9,17 +10,23 @@ import { ArgoCdSimulator } from './argocd';
  * Argo CD goes down). Served on its own port so the simulated Argo CD API
  * stays exactly the real one. Loopback only; no authentication.
  *
- *   POST /control/argocd/applications/{name}/revisions   {author?, message?} → {revision}
+ *   POST /control/argocd/applications/{name}/revisions   {author?, message?, bad?} → {revision, bad}
  *   POST /control/argocd/applications/{name}/fail-next-sync
  *   POST /control/argocd/applications/{name}/fail-next-analysis
  *   POST /control/argocd/availability                     {available: boolean}
+ *   POST /control/workloads/revisions/{revision}/bad      {bad: boolean} → {revision, bad}
+ *
+ * `bad` marks a revision as a bad release in the workload metrics: its pods
+ * answer ~8% 5xx with p95 ~900 ms (needs `workloads`).
  */
 export async function startControlServer(options: {
   argocd: ArgoCdSimulator;
+  /** Simulated workload metrics; without them the `bad` knobs answer 409. */
+  workloads?: WorkloadMetrics;
   host?: string;
   port?: number;
 }): Promise<{ url: string; close(): Promise<void> }> {
-  const { argocd } = options;
+  const { argocd, workloads } = options;
   const server = http.createServer(async (req, res) => {
     const reply = (status: number, body: unknown) => {
       res.writeHead(status, { 'Content-Type': 'application/json' });
@@ -42,15 +49,20 @@ export async function startControlServer(options: {
           return;
         }
         if (app[2] === 'revisions') {
+          const author =
+            stringField(body, 'author') ?? 'Demo Developer <demo@praevisio.io>';
+          const message =
+            stringField(body, 'message') ?? `feat: demo change to ${name}`;
+          const bad = booleanField(body, 'bad') ?? false;
+          if (bad && !workloads) {
+            reply(409, { error: 'workload metrics are not running' });
+            return;
+          }
           const revision = randomBytes(20).toString('hex');
-          argocd.pushRevision(name, revision, {
-            author:
-              stringField(body, 'author') ??
-              'Demo Developer <demo@praevisio.io>',
-            message:
-              stringField(body, 'message') ?? `feat: demo change to ${name}`,
-          });
-          reply(201, { revision });
+          // Bad from its first pod on.
+          if (bad) workloads?.setRevisionBad(revision, true);
+          argocd.pushRevision(name, revision, { author, message });
+          reply(201, { revision, bad });
         } else if (app[2] === 'fail-next-sync') {
           argocd.failNextSync(name);
           reply(200, { ok: true });
@@ -67,6 +79,24 @@ export async function startControlServer(options: {
         }
         argocd.setAvailable(body.available);
         reply(200, { available: body.available });
+        return;
+      }
+      const badRevision = path.match(
+        /^\/control\/workloads\/revisions\/([^/]+)\/bad$/,
+      );
+      if (badRevision) {
+        const bad = booleanField(body, 'bad');
+        if (bad === undefined) {
+          reply(400, { error: 'bad must be a boolean' });
+          return;
+        }
+        if (!workloads) {
+          reply(409, { error: 'workload metrics are not running' });
+          return;
+        }
+        const revision = decodeURIComponent(badRevision[1]).toLowerCase();
+        workloads.setRevisionBad(revision, bad);
+        reply(200, { revision, bad });
         return;
       }
       reply(404, { error: `unknown control route ${path}` });
@@ -91,6 +121,15 @@ function stringField(body: Record<string, unknown>, field: string) {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || !value) {
     throw new Error(`${field} must be a non-empty string`);
+  }
+  return value;
+}
+
+function booleanField(body: Record<string, unknown>, field: string) {
+  const value = body[field];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'boolean') {
+    throw new Error(`${field} must be a boolean`);
   }
   return value;
 }

@@ -5,5 +5,7 @@
  * @packageDocumentation
  */
 export * from './argocd';
+export * from './keptn';
+export * from './workloads';
 export { createProgram, main } from './cli';
 export { startControlServer } from './control';

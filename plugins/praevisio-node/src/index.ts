@@ -9,3 +9,4 @@ export * from './registry';
 export * from './http';
 export * from './argocd';
 export * from './prometheus';
+export * from './keptn';

@@ -1,0 +1,28 @@
+/**
+ * Simulated workloads: Prometheus metrics of every Argo CD application's
+ * stable and canary pods, a `/metrics` endpoint, and a real Prometheus
+ * scraping it for demos. Never imported by plugins or production code.
+ */
+export {
+  BAD_PROFILE,
+  HEALTHY_PROFILE,
+  LATENCY_BUCKETS,
+  WorkloadMetrics,
+  renderExposition,
+} from './WorkloadMetrics';
+export type {
+  RevisionProfile,
+  SeriesSnapshot,
+  WorkloadMetricsOptions,
+} from './WorkloadMetrics';
+export { argoCdPodGroups } from './topology';
+export type { PodGroup, Track } from './topology';
+export { EXPOSITION_CONTENT_TYPE, startMetricsServer } from './server';
+export {
+  PROMETHEUS_INSTALL_HINT,
+  findPrometheusBinary,
+  freePort,
+  prometheusConfig,
+  startSandboxPrometheus,
+} from './prometheus';
+export type { SandboxPrometheus, SandboxPrometheusOptions } from './prometheus';
