@@ -1,3 +1,8 @@
+import {
+  DocumentValidationError,
+  type DocumentProblem,
+} from '../yaml/keptnYaml';
+
 /**
  * A problem in an SLO document: where it is and why it is rejected.
  *
@@ -7,42 +12,11 @@
  *
  * @public
  */
-export class SloValidationError extends Error {
-  readonly path: string;
-  readonly line?: number;
-  readonly column?: number;
-  readonly reason: string;
-
-  constructor(options: {
-    path: string;
-    reason: string;
-    line?: number;
-    column?: number;
-  }) {
-    const where = [
-      options.path || '(document)',
-      options.line !== undefined ? `line ${options.line}` : undefined,
-    ]
-      .filter(Boolean)
-      .join(', ');
-    super(`Invalid SLO at ${where}: ${options.reason}`);
+export class SloValidationError extends DocumentValidationError {
+  constructor(problem: DocumentProblem) {
+    super('SLO', problem);
     this.name = 'SloValidationError';
-    this.path = options.path;
-    this.reason = options.reason;
-    this.line = options.line;
-    this.column = options.column;
   }
 }
 
-/** Formats a path of keys and indexes as `a.b[2].c`. */
-export function formatPath(path: ReadonlyArray<string | number>): string {
-  let out = '';
-  for (const part of path) {
-    if (typeof part === 'number') {
-      out += `[${part}]`;
-    } else {
-      out += out ? `.${part}` : part;
-    }
-  }
-  return out;
-}
+export { formatPath } from '../yaml/keptnYaml';

@@ -1,6 +1,6 @@
-import { LineCounter, parseDocument, type Document } from 'yaml';
 import { describe, tryParseCriterion } from './criteria';
-import { SloValidationError, formatPath } from './errors';
+import { SloValidationError } from './errors';
+import { isMap, parseKeptnYaml, YamlLocator } from '../yaml/keptnYaml';
 import type {
   SloAggregateFunction,
   SloComparison,
@@ -32,46 +32,10 @@ const AGGREGATES: ReadonlyArray<SloAggregateFunction> = [
   'p95',
 ];
 
-class Locator {
-  constructor(
-    private readonly doc: Document.Parsed,
-    private readonly lines: LineCounter,
-  ) {}
-
-  fail(path: Path, reason: string): never {
-    const pos = this.position(path);
-    throw new SloValidationError({
-      path: formatPath(path),
-      reason,
-      line: pos?.line,
-      column: pos?.col,
-    });
-  }
-
-  private position(path: Path): { line: number; col: number } | undefined {
-    // The node at the path, or the nearest ancestor that exists.
-    for (let n = path.length; n >= 0; n--) {
-      const node =
-        n === 0 ? this.doc.contents : this.doc.getIn(path.slice(0, n), true);
-      const range = (node as { range?: [number, number, number] } | undefined)
-        ?.range;
-      if (range) {
-        const p = this.lines.linePos(range[0]);
-        return p.line > 0 ? p : undefined;
-      }
-    }
-    return undefined;
-  }
-}
-
-function isMap(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function parsePercent(
   v: unknown,
   path: Path,
-  loc: Locator,
+  loc: YamlLocator,
 ): number | undefined {
   if (v === undefined || v === null || v === '') return undefined;
   let n: number;
@@ -97,7 +61,7 @@ function parsePercent(
 function parseCriteriaSets(
   v: unknown,
   path: Path,
-  loc: Locator,
+  loc: YamlLocator,
 ): SloCriteriaSet[] {
   if (v === undefined || v === null) return [];
   if (!Array.isArray(v)) {
@@ -137,7 +101,7 @@ function parseCriteriaSets(
   });
 }
 
-function parseComparison(v: unknown, loc: Locator): SloComparison {
+function parseComparison(v: unknown, loc: YamlLocator): SloComparison {
   if (v === undefined || v === null) {
     // Keptn's defaults without a comparison block: 1 previous result, average.
     return {
@@ -217,7 +181,7 @@ function parseComparison(v: unknown, loc: Locator): SloComparison {
   };
 }
 
-function parseObjective(v: unknown, i: number, loc: Locator): SloObjective {
+function parseObjective(v: unknown, i: number, loc: YamlLocator): SloObjective {
   const path: Path = ['objectives', i];
   if (!isMap(v)) {
     return loc.fail(
@@ -294,60 +258,10 @@ function parseObjective(v: unknown, i: number, loc: Locator): SloObjective {
  * @public
  */
 export function parseSlo(text: string): SloDocument {
-  if (typeof text !== 'string') {
-    throw new SloValidationError({
-      path: '',
-      reason: 'the SLO document must be text',
-    });
-  }
-  const lines = new LineCounter();
-  const doc = parseDocument(text, {
-    lineCounter: lines,
-    // Keptn reads slo.yaml with a YAML 1.1 parser (go-yaml v2): `yes`/`no` are booleans.
-    version: '1.1',
-    prettyErrors: false,
-    uniqueKeys: true,
+  const { root, specVersion, loc } = parseKeptnYaml(text, {
+    what: 'SLO',
+    makeError: problem => new SloValidationError(problem),
   });
-  if (doc.errors.length > 0) {
-    const err = doc.errors[0];
-    const p = lines.linePos(err.pos[0]);
-    throw new SloValidationError({
-      path: '',
-      reason: `invalid YAML: ${err.message.split('\n')[0]}`,
-      line: p.line > 0 ? p.line : undefined,
-      column: p.line > 0 ? p.col : undefined,
-    });
-  }
-  const loc = new Locator(doc, lines);
-  let root: unknown;
-  try {
-    root = doc.toJS({ maxAliasCount: 100 });
-  } catch (e) {
-    return loc.fail([], `invalid YAML: ${(e as Error).message}`);
-  }
-  if (root === null || root === undefined) {
-    return loc.fail([], 'the SLO document is empty');
-  }
-  if (!isMap(root)) {
-    return loc.fail(
-      [],
-      `the SLO document must be a mapping, got ${describe(root)}`,
-    );
-  }
-
-  let specVersion: string | undefined;
-  if (root.spec_version !== undefined && root.spec_version !== null) {
-    if (
-      typeof root.spec_version !== 'string' &&
-      typeof root.spec_version !== 'number'
-    ) {
-      loc.fail(
-        ['spec_version'],
-        `must be a string such as "1.0", got ${describe(root.spec_version)}`,
-      );
-    }
-    specVersion = String(root.spec_version);
-  }
 
   const filter: Record<string, string> = {};
   if (root.filter !== undefined && root.filter !== null) {

@@ -1,3 +1,8 @@
+import {
+  DocumentValidationError,
+  type DocumentProblem,
+} from '../yaml/keptnYaml';
+
 /**
  * A problem in an `sli.yaml` document: where it is and why it is rejected.
  *
@@ -7,30 +12,10 @@
  *
  * @public
  */
-export class SliValidationError extends Error {
-  readonly path: string;
-  readonly line?: number;
-  readonly column?: number;
-  readonly reason: string;
-
-  constructor(options: {
-    path: string;
-    reason: string;
-    line?: number;
-    column?: number;
-  }) {
-    const where = [
-      options.path || '(document)',
-      options.line !== undefined ? `line ${options.line}` : undefined,
-    ]
-      .filter(Boolean)
-      .join(', ');
-    super(`Invalid SLI definitions at ${where}: ${options.reason}`);
+export class SliValidationError extends DocumentValidationError {
+  constructor(problem: DocumentProblem) {
+    super('SLI definitions', problem);
     this.name = 'SliValidationError';
-    this.path = options.path;
-    this.reason = options.reason;
-    this.line = options.line;
-    this.column = options.column;
   }
 }
 

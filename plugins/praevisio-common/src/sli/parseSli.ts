@@ -1,61 +1,11 @@
-import { LineCounter, parseDocument, type Document } from 'yaml';
 import { SliTemplateError, SliValidationError } from './errors';
+import {
+  describeValue as describe,
+  isMap,
+  parseKeptnYaml,
+} from '../yaml/keptnYaml';
 import { compileSliTemplate } from './template';
 import type { SliDocument } from './types';
-
-type Path = Array<string | number>;
-
-function formatPath(path: Path): string {
-  let out = '';
-  for (const part of path) {
-    if (typeof part === 'number') out += `[${part}]`;
-    else out += out ? `.${part}` : part;
-  }
-  return out;
-}
-
-function describe(v: unknown): string {
-  if (v === null || v === undefined) return 'nothing';
-  if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'object') return 'a mapping';
-  if (typeof v === 'string') return `"${v}"`;
-  return `${typeof v} ${String(v)}`;
-}
-
-function isMap(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-class Locator {
-  constructor(
-    private readonly doc: Document.Parsed,
-    private readonly lines: LineCounter,
-  ) {}
-
-  position(path: Path): { line: number; col: number } | undefined {
-    for (let n = path.length; n >= 0; n--) {
-      const node =
-        n === 0 ? this.doc.contents : this.doc.getIn(path.slice(0, n), true);
-      const range = (node as { range?: [number, number, number] } | undefined)
-        ?.range;
-      if (range) {
-        const p = this.lines.linePos(range[0]);
-        return p.line > 0 ? p : undefined;
-      }
-    }
-    return undefined;
-  }
-
-  fail(path: Path, reason: string): never {
-    const pos = this.position(path);
-    throw new SliValidationError({
-      path: formatPath(path),
-      reason,
-      line: pos?.line,
-      column: pos?.col,
-    });
-  }
-}
 
 /**
  * Parses and validates an `sli.yaml` in Keptn prometheus-service style:
@@ -74,60 +24,10 @@ class Locator {
  * @public
  */
 export function parseSli(text: string): SliDocument {
-  if (typeof text !== 'string') {
-    throw new SliValidationError({
-      path: '',
-      reason: 'the SLI document must be text',
-    });
-  }
-  const lines = new LineCounter();
-  const doc = parseDocument(text, {
-    lineCounter: lines,
-    // Keptn reads sli.yaml with go-yaml v2 (YAML 1.1).
-    version: '1.1',
-    prettyErrors: false,
-    uniqueKeys: true,
+  const { root, specVersion, loc } = parseKeptnYaml(text, {
+    what: 'SLI',
+    makeError: problem => new SliValidationError(problem),
   });
-  if (doc.errors.length > 0) {
-    const err = doc.errors[0];
-    const p = lines.linePos(err.pos[0]);
-    throw new SliValidationError({
-      path: '',
-      reason: `invalid YAML: ${err.message.split('\n')[0]}`,
-      line: p.line > 0 ? p.line : undefined,
-      column: p.line > 0 ? p.col : undefined,
-    });
-  }
-  const loc = new Locator(doc, lines);
-  let root: unknown;
-  try {
-    root = doc.toJS({ maxAliasCount: 100 });
-  } catch (e) {
-    return loc.fail([], `invalid YAML: ${(e as Error).message}`);
-  }
-  if (root === null || root === undefined) {
-    return loc.fail([], 'the SLI document is empty');
-  }
-  if (!isMap(root)) {
-    return loc.fail(
-      [],
-      `the SLI document must be a mapping, got ${describe(root)}`,
-    );
-  }
-
-  let specVersion: string | undefined;
-  if (root.spec_version !== undefined && root.spec_version !== null) {
-    if (
-      typeof root.spec_version !== 'string' &&
-      typeof root.spec_version !== 'number'
-    ) {
-      loc.fail(
-        ['spec_version'],
-        `must be a string such as "1.0", got ${describe(root.spec_version)}`,
-      );
-    }
-    specVersion = String(root.spec_version);
-  }
 
   const raw = root.indicators;
   if (raw === undefined || raw === null) {
