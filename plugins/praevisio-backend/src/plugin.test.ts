@@ -6,6 +6,7 @@ import {
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
 import { praevisioPlugin } from './plugin';
+import { spec } from './schema/openapi.generated';
 
 const config = {
   praevisio: {
@@ -46,11 +47,28 @@ describe('praevisio backend plugin', () => {
     expect(res.body).toEqual({ status: 'ok' });
   });
 
-  it.each(['/integrations', '/audit/verify', '/audit/events'])(
-    'answers 401 on %s without credentials',
-    async path => {
+  // Every operation in the OpenAPI spec, so a new route cannot forget it.
+  const operations = Object.entries(spec.paths).flatMap(([path, item]) =>
+    Object.keys(item)
+      .filter(method =>
+        ['get', 'post', 'put', 'patch', 'delete'].includes(method),
+      )
+      .map(method => [method, path] as const),
+  );
+
+  it('has operations besides /health to check', () => {
+    expect(operations.length).toBeGreaterThan(5);
+  });
+
+  it.each(operations.filter(([, path]) => path !== '/health'))(
+    'answers 401 on %s %s without credentials',
+    async (method, path) => {
       const server = await startBackend();
-      const res = await request(server).get(`/api/praevisio${path}`);
+      const concrete = path.replace(/\{[^}]+\}/g, 'x');
+      const res = await (request(server) as any)
+        [method](`/api/praevisio${concrete}`)
+        .set('Idempotency-Key', 'k')
+        .send({});
       expect(res.status).toBe(401);
     },
   );
