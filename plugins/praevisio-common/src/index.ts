@@ -12,3 +12,4 @@ export * from './gates';
 export * from './canary';
 export * from './releases';
 export * from './sli';
+export * from './gatesApi';
