@@ -3,7 +3,7 @@ import {
   CONTRACTS_DIR,
   KeptnContract,
   keptnContractsPresent,
-} from './__testUtils__/keptnContract';
+} from '@praevisio/contract-testing';
 import {
   call,
   CallResult,

@@ -8,7 +8,7 @@ import {
   CONTRACTS_DIR,
   KeptnContract,
   keptnContractsPresent,
-} from './__testUtils__/keptnContract';
+} from '@praevisio/contract-testing';
 
 const describeContract = keptnContractsPresent ? describe : describe.skip;
 
