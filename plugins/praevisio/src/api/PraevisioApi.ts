@@ -3,7 +3,11 @@ import { createApiRef } from '@backstage/core-plugin-api';
 import {
   AuditVerifyResult,
   DeploymentDto,
+  EvaluateGateRequestDto,
+  GateEvaluationDto,
+  GatesOverviewDto,
   IntegrationStatus,
+  OverrideGateRequestDto,
   ReleaseHistoryPageDto,
   ReleasesOverviewDto,
   RollbackRequestDto,
@@ -61,6 +65,22 @@ export interface PraevisioApi {
     body: RolloutRequestDto,
     idempotencyKey: string,
   ): Promise<DeploymentDto>;
+
+  /** Quality gate evaluations, canary analyses and Rollout decisions. */
+  getGates(entityRef: EntityRefLike): Promise<GatesOverviewDto>;
+  /** Runs the quality gate of one environment now. */
+  evaluateGate(
+    entityRef: EntityRefLike,
+    body: EvaluateGateRequestDto,
+    idempotencyKey: string,
+  ): Promise<GateEvaluationDto>;
+  /** Lets a failed gate count as passed; needs praevisio.gate.override. */
+  overrideGate(
+    entityRef: EntityRefLike,
+    evaluationId: string,
+    body: OverrideGateRequestDto,
+    idempotencyKey: string,
+  ): Promise<GateEvaluationDto>;
 }
 
 /** @public */

@@ -248,3 +248,71 @@ describe('PraevisioClient releases', () => {
     expect(errorMessage(error)).toBe('argocd/app-selector is malformed');
   });
 });
+
+describe('PraevisioClient quality gates', () => {
+  it('reads the gates overview of an entity', async () => {
+    server.use(
+      http.get(`${ENTITY}/gates`, () =>
+        HttpResponse.json({
+          evaluations: [],
+          canaryAnalyses: [],
+          decisions: [],
+        }),
+      ),
+    );
+    const overview = await makeClient().getGates('component:default/payments');
+    expect(overview).toEqual({
+      evaluations: [],
+      canaryAnalyses: [],
+      decisions: [],
+    });
+  });
+
+  it('surfaces a 404 from a backend without gates as a ResponseError', async () => {
+    server.use(
+      http.get(`${ENTITY}/gates`, () =>
+        backstageError(404, 'NotFoundError', 'Not found'),
+      ),
+    );
+    const error = await makeClient()
+      .getGates('component:default/payments')
+      .catch(e => e);
+    expect(ResponseError.is(error)).toBe(true);
+    expect(error.statusCode).toBe(404);
+  });
+
+  it('posts an evaluation request with its body and idempotency key', async () => {
+    const seen = recordPost(`${ENTITY}/gates/evaluate`, { id: 'ev-1' });
+    const result = await makeClient().evaluateGate(
+      'component:default/payments',
+      { environment: 'prod', application: 'payments-prod' },
+      'key-1',
+    );
+    expect(result).toEqual({ id: 'ev-1' });
+    expect(seen).toHaveLength(1);
+    expect(seen[0].headers.get('Idempotency-Key')).toBe('key-1');
+    expect(seen[0].headers.get('Content-Type')).toBe('application/json');
+    expect(seen[0].body).toEqual({
+      environment: 'prod',
+      application: 'payments-prod',
+    });
+  });
+
+  it('posts an override to the encoded evaluation path with its reason and key', async () => {
+    const seen = recordPost(`${ENTITY}/gates/evaluations/:id/override`, {
+      id: 'ev/1',
+    });
+    await makeClient().overrideGate(
+      'component:default/payments',
+      'ev/1',
+      { reason: 'Latency spike is a known upstream issue' },
+      'key-2',
+    );
+    expect(seen).toHaveLength(1);
+    expect(seen[0].url).toBe(`${ENTITY}/gates/evaluations/ev%2F1/override`);
+    expect(seen[0].headers.get('Idempotency-Key')).toBe('key-2');
+    expect(seen[0].body).toEqual({
+      reason: 'Latency spike is a known upstream issue',
+    });
+  });
+});

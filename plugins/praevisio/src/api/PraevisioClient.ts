@@ -4,8 +4,12 @@ import { ResponseError } from '@backstage/errors';
 import {
   AuditVerifyResult,
   DeploymentDto,
+  EvaluateGateRequestDto,
+  GateEvaluationDto,
+  GatesOverviewDto,
   IntegrationsResponse,
   IntegrationStatus,
+  OverrideGateRequestDto,
   ReleaseHistoryPageDto,
   ReleasesOverviewDto,
   RollbackRequestDto,
@@ -122,6 +126,37 @@ export class PraevisioClient implements PraevisioApi {
   ): Promise<DeploymentDto> {
     return this.post(
       `${applicationPath(entityRef, application)}/rollout`,
+      body,
+      idempotencyKey,
+    );
+  }
+
+  async getGates(entityRef: EntityRefLike): Promise<GatesOverviewDto> {
+    return this.request<GatesOverviewDto>(`${entityPath(entityRef)}/gates`);
+  }
+
+  async evaluateGate(
+    entityRef: EntityRefLike,
+    body: EvaluateGateRequestDto,
+    idempotencyKey: string,
+  ): Promise<GateEvaluationDto> {
+    return this.post(
+      `${entityPath(entityRef)}/gates/evaluate`,
+      body,
+      idempotencyKey,
+    );
+  }
+
+  async overrideGate(
+    entityRef: EntityRefLike,
+    evaluationId: string,
+    body: OverrideGateRequestDto,
+    idempotencyKey: string,
+  ): Promise<GateEvaluationDto> {
+    return this.post(
+      `${entityPath(entityRef)}/gates/evaluations/${encodeURIComponent(
+        evaluationId,
+      )}/override`,
       body,
       idempotencyKey,
     );

@@ -59,6 +59,8 @@ export interface UseReleasesResult {
   /** Whether the app has Backstage signals wired in for live updates. */
   isSignalsAvailable: boolean;
   refresh: () => void;
+  /** Counts finished loads (initial, signal, poll, refresh); data that changes with the releases can follow it. */
+  loadCount: number;
 }
 
 /**
@@ -149,5 +151,6 @@ export function useReleases(
     inProgress,
     isSignalsAvailable,
     refresh: load,
+    loadCount: data.loadCount,
   };
 }

@@ -1,6 +1,11 @@
 import { Progress, Table, TableColumn } from '@backstage/core-components';
 import { Box, Typography } from '@material-ui/core';
-import { DeploymentDto } from '@praevisio/backstage-plugin-common';
+import {
+  DeploymentDto,
+  GateEvaluationDto,
+} from '@praevisio/backstage-plugin-common';
+import { latestEvaluation } from '../../../lib/gates';
+import { GateScoreBadge } from '../GateScoreBadge';
 import { humanize } from '../../../lib/format';
 import { RelativeTime } from '../shared/RelativeTime';
 import { RevisionChange } from '../shared/RevisionChange';
@@ -34,11 +39,25 @@ const columns: TableColumn<DeploymentDto>[] = [
   { title: 'Message', field: 'message', emptyValue: '—' },
 ];
 
+function gateColumn(
+  evaluations: GateEvaluationDto[],
+): TableColumn<DeploymentDto> {
+  return {
+    title: 'Quality gate',
+    render: row => {
+      const ev = latestEvaluation(evaluations, e => e.deploymentId === row.id);
+      return ev ? <GateScoreBadge evaluation={ev} /> : '—';
+    },
+  };
+}
+
 /** @public */
 export interface DeploymentsTableProps {
   deployments?: DeploymentDto[];
   loading: boolean;
   error?: Error;
+  /** Gate evaluations; a deployment that was judged shows its latest one. */
+  gateEvaluations?: GateEvaluationDto[];
 }
 
 /** Commands issued through Praevisio and what became of them. */
@@ -57,7 +76,15 @@ export function DeploymentsTable(props: DeploymentsTableProps) {
   return (
     <Table<DeploymentDto>
       title="Commands issued via Praevisio"
-      columns={columns}
+      columns={
+        props.gateEvaluations && props.gateEvaluations.length > 0
+          ? [
+              ...columns.slice(0, -2),
+              gateColumn(props.gateEvaluations),
+              ...columns.slice(-2),
+            ]
+          : columns
+      }
       data={props.deployments}
       options={{
         paging: props.deployments.length > 10,

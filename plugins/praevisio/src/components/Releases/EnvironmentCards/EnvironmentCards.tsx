@@ -52,13 +52,16 @@ export interface EnvironmentCardsProps {
   environments: EnvironmentReleaseDto[];
   /** Commands for one environment; left out when the view is read-only. */
   renderActions?: (environment: EnvironmentReleaseDto) => ReactNode;
+  /** The latest quality gate result of one environment, if any. */
+  renderGate?: (environment: EnvironmentReleaseDto) => ReactNode;
 }
 
 function EnvironmentCard(props: {
   env: EnvironmentReleaseDto;
   actions?: ReactNode;
+  gate?: ReactNode;
 }) {
-  const { env, actions } = props;
+  const { env, actions, gate } = props;
   const classes = useStyles();
   return (
     <InfoCard
@@ -112,6 +115,7 @@ function EnvironmentCard(props: {
             )}
           </Row>
         )}
+        {gate && <Row label="Quality gate">{gate}</Row>}
         <Row label="Last deployed">
           <Typography variant="body2" component="span">
             <RelativeTime value={env.lastDeployedAt} />
@@ -153,7 +157,7 @@ function EnvironmentCard(props: {
 
 /** Every environment of the entity side by side, in configured order. */
 export function EnvironmentCards(props: EnvironmentCardsProps) {
-  const { environments, renderActions } = props;
+  const { environments, renderActions, renderGate } = props;
   // Up to three side by side; more wrap.
   const md =
     environments.length >= 3 ? 4 : 12 / Math.max(environments.length, 1);
@@ -166,7 +170,11 @@ export function EnvironmentCards(props: EnvironmentCardsProps) {
           xs={12}
           md={md as 4 | 6 | 12}
         >
-          <EnvironmentCard env={env} actions={renderActions?.(env)} />
+          <EnvironmentCard
+            env={env}
+            actions={renderActions?.(env)}
+            gate={renderGate?.(env)}
+          />
         </Grid>
       ))}
     </Grid>

@@ -66,7 +66,8 @@ export function ownerName(entity: Entity): string | undefined {
   }
 }
 
-function deniedReason(entity: Entity, verb: string): string {
+/** Why a user may not `verb` the entity, naming its owners when known. */
+export function deniedReason(entity: Entity, verb: string): string {
   const kind = entity.kind.toLocaleLowerCase('en-US');
   const owner = ownerName(entity);
   return owner

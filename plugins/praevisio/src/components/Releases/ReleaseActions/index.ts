@@ -1,2 +1,7 @@
-export { ReleaseActions, applicableActions, ownerName } from './ReleaseActions';
+export {
+  ReleaseActions,
+  applicableActions,
+  deniedReason,
+  ownerName,
+} from './ReleaseActions';
 export type { ReleaseActionsProps, ReleaseAction } from './ReleaseActions';

@@ -5,6 +5,8 @@ import {
   makeDeployment,
   makeEntity,
   makeEnvironment,
+  makeGateEvaluation,
+  makeGatesOverview,
   makeOverview,
   mockAlertApi,
   mockPraevisioApi,
@@ -304,5 +306,85 @@ describe('ReleasesView', () => {
 
     expect(await screen.findByText(/by bob/)).toBeInTheDocument();
     expect(api.getReleases).toHaveBeenCalledTimes(2);
+  });
+
+  it('shows quality gates below the environments with badges on cards and commands', async () => {
+    const api = mockPraevisioApi({
+      getGates: jest.fn(async () =>
+        makeGatesOverview({
+          evaluations: [
+            makeGateEvaluation({
+              result: 'warning',
+              score: 80,
+              deploymentId: 'd-1',
+            }),
+          ],
+        }),
+      ),
+    });
+    await renderReleases(<ReleasesView />, { api });
+
+    const prodCard = within(
+      await screen.findByRole('region', { name: 'prod environment' }),
+    );
+    expect(await prodCard.findByText('Warning 80')).toBeInTheDocument();
+    expect(
+      within(
+        screen.getByRole('region', { name: 'dev environment' }),
+      ).queryByText(/Warning 80/),
+    ).not.toBeInTheDocument();
+    const gates = within(
+      screen.getByRole('region', { name: 'prod quality gate' }),
+    );
+    expect(gates.getByText('Warning 80')).toBeInTheDocument();
+    // The deployment the evaluation judged shows it in its row.
+    const inRows = screen
+      .getAllByText('Warning 80')
+      .map(badge => badge.closest('tr'))
+      .filter(Boolean) as HTMLElement[];
+    expect(inRows).toHaveLength(1);
+    expect(inRows[0]).toHaveTextContent('payments-prod');
+    expect(api.getGates).toHaveBeenCalledWith(REF);
+  });
+
+  it('keeps the tab working when the backend has no gate routes', async () => {
+    const api = mockPraevisioApi({
+      getGates: jest.fn(async () => {
+        throw await responseError(404, 'Not found', 'NotFoundError');
+      }),
+    });
+    await renderReleases(<ReleasesView />, { api });
+    expect(
+      await screen.findByText('Quality gates are not available'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('region', { name: 'prod environment' }),
+    ).toBeInTheDocument();
+  });
+
+  it('evaluates a gate now and re-reads the gates', async () => {
+    const api = mockPraevisioApi();
+    await renderReleases(<ReleasesView />, {
+      api,
+      entity: makeEntity('payments-gates'),
+    });
+    const prod = within(
+      await screen.findByRole('region', { name: 'prod quality gate' }),
+    );
+    await waitFor(() =>
+      expect(prod.getByRole('button', { name: 'Evaluate now' })).toBeEnabled(),
+    );
+    const reads = api.getGates.mock.calls.length;
+    await userEvent.click(prod.getByRole('button', { name: 'Evaluate now' }));
+    await waitFor(() =>
+      expect(api.evaluateGate).toHaveBeenCalledWith(
+        'component:default/payments-gates',
+        { environment: 'prod', application: 'payments-prod' },
+        expect.stringMatching(UUID),
+      ),
+    );
+    await waitFor(() =>
+      expect(api.getGates.mock.calls.length).toBeGreaterThan(reads),
+    );
   });
 });

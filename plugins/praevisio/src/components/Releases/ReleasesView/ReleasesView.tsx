@@ -12,15 +12,24 @@ import {
 } from '@material-ui/core';
 import RefreshIcon from '@material-ui/icons/Refresh';
 import { ReleasesOverviewDto } from '@praevisio/backstage-plugin-common';
+import {
+  useGateCommands,
+  useGateOverridePermission,
+  useGates,
+  UseGatesResult,
+} from '../../../hooks/useGates';
 import { useReleaseCommands } from '../../../hooks/useReleaseCommands';
 import { useReleaseHistory } from '../../../hooks/useReleaseHistory';
 import { useReleasePermissions } from '../../../hooks/useReleasePermissions';
 import { useReleases, UseReleasesResult } from '../../../hooks/useReleases';
 import { errorMessage } from '../../../lib/errors';
+import { latestEvaluationForEnvironment } from '../../../lib/gates';
 import { formatDateTime } from '../../../lib/format';
 import { DeploymentsTable } from '../DeploymentsTable';
 import { EnvironmentCards } from '../EnvironmentCards';
-import { ReleaseActions } from '../ReleaseActions';
+import { GateScoreBadge } from '../GateScoreBadge';
+import { QualityGatesSection } from '../QualityGatesSection';
+import { deniedReason, ReleaseActions } from '../ReleaseActions';
 import { ReleaseHistoryTable } from '../ReleaseHistoryTable';
 import { ReleasesErrorState } from '../shared/ErrorState';
 import { RelativeTime } from '../shared/RelativeTime';
@@ -135,8 +144,9 @@ function Environments(props: {
   entity: Entity;
   releases: UseReleasesResult;
   overview: ReleasesOverviewDto;
+  gates: UseGatesResult;
 }) {
-  const { entity, releases, overview } = props;
+  const { entity, releases, overview, gates } = props;
   const permissions = useReleasePermissions(releases.entityRef);
   const commands = useReleaseCommands(releases.entityRef, releases.refresh);
   if (overview.environments.length === 0) {
@@ -151,6 +161,14 @@ function Environments(props: {
   return (
     <EnvironmentCards
       environments={overview.environments}
+      renderGate={env => {
+        const latest = latestEvaluationForEnvironment(
+          gates.overview?.evaluations,
+          env.environment,
+          env.application,
+        );
+        return latest ? <GateScoreBadge evaluation={latest} /> : undefined;
+      }}
       renderActions={env => (
         <ReleaseActions
           entity={entity}
@@ -163,7 +181,84 @@ function Environments(props: {
   );
 }
 
-/** The Releases tab: environments, rollouts, commands and history. */
+function QualityGates(props: {
+  entity: Entity;
+  releases: UseReleasesResult;
+  overview: ReleasesOverviewDto;
+  gates: UseGatesResult;
+}) {
+  const { entity, releases, overview, gates } = props;
+  const permissions = useReleasePermissions(releases.entityRef);
+  const overridePermission = useGateOverridePermission(releases.entityRef);
+  const commands = useGateCommands(releases.entityRef, gates.refresh);
+  return (
+    <QualityGatesSection
+      environments={overview.environments}
+      overview={gates.overview}
+      loading={gates.loading}
+      error={gates.error}
+      unavailable={gates.unavailable}
+      evaluatePermission={permissions.deploy}
+      overridePermission={overridePermission}
+      deniedReasons={{
+        evaluate: deniedReason(entity, 'evaluate quality gates'),
+        override: deniedReason(entity, 'override quality gates'),
+      }}
+      onEvaluate={commands.evaluate}
+      onOverride={commands.override}
+    />
+  );
+}
+
+function LoadedReleases(props: {
+  entity: Entity;
+  releases: UseReleasesResult;
+  overview: ReleasesOverviewDto;
+}) {
+  const { entity, releases, overview } = props;
+  // Gates change with the releases: re-read whenever the releases were re-read.
+  const gates = useGates(entity, { refreshKey: releases.loadCount });
+  return (
+    <Grid container spacing={3}>
+      <Grid item xs={12}>
+        <FreshnessBar releases={releases} />
+        <Warnings overview={overview} refreshError={releases.error} />
+      </Grid>
+      <Grid item xs={12}>
+        <Environments
+          entity={entity}
+          releases={releases}
+          overview={overview}
+          gates={gates}
+        />
+      </Grid>
+      <Grid item xs={12}>
+        <QualityGates
+          entity={entity}
+          releases={releases}
+          overview={overview}
+          gates={gates}
+        />
+      </Grid>
+      <Grid item xs={12}>
+        <DeploymentsTable
+          deployments={releases.deployments}
+          loading={releases.loading}
+          error={releases.deploymentsError}
+          gateEvaluations={gates.overview?.evaluations}
+        />
+      </Grid>
+      <Grid item xs={12}>
+        <ReleaseHistorySection
+          entityRef={releases.entityRef}
+          overview={overview}
+        />
+      </Grid>
+    </Grid>
+  );
+}
+
+/** The Releases tab: environments, quality gates, commands and history. */
 export function ReleasesView() {
   const { entity } = useEntity();
   const releases = useReleases(entity);
@@ -174,27 +269,6 @@ export function ReleasesView() {
     return <Progress />;
   }
   return (
-    <Grid container spacing={3}>
-      <Grid item xs={12}>
-        <FreshnessBar releases={releases} />
-        <Warnings overview={overview} refreshError={error} />
-      </Grid>
-      <Grid item xs={12}>
-        <Environments entity={entity} releases={releases} overview={overview} />
-      </Grid>
-      <Grid item xs={12}>
-        <DeploymentsTable
-          deployments={releases.deployments}
-          loading={releases.loading}
-          error={releases.deploymentsError}
-        />
-      </Grid>
-      <Grid item xs={12}>
-        <ReleaseHistorySection
-          entityRef={releases.entityRef}
-          overview={overview}
-        />
-      </Grid>
-    </Grid>
+    <LoadedReleases entity={entity} releases={releases} overview={overview} />
   );
 }

@@ -9,8 +9,12 @@ import {
 } from '@backstage/plugin-permission-react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import {
+  CanaryAnalysisDto,
   DeploymentDto,
   EnvironmentReleaseDto,
+  GateDecisionDto,
+  GateEvaluationDto,
+  GatesOverviewDto,
   ReleaseHistoryPageDto,
   ReleasesOverviewDto,
   RolloutStatusDto,
@@ -169,6 +173,130 @@ export function makeHistoryPage(
   };
 }
 
+export function makeGateEvaluation(
+  overrides: Partial<GateEvaluationDto> = {},
+): GateEvaluationDto {
+  return {
+    id: 'ev-1',
+    entityRef: 'component:default/payments',
+    environment: 'prod',
+    application: 'payments-prod',
+    provider: 'prometheus',
+    window: { start: '2025-01-02T09:55:00Z', end: '2025-01-02T10:00:00Z' },
+    result: 'pass',
+    score: 100,
+    indicatorResults: [
+      {
+        displayName: 'Response time p95',
+        keySli: false,
+        status: 'pass',
+        score: 1,
+        value: {
+          metric: 'response_time_p95',
+          value: 412.5,
+          comparedValue: 400,
+          success: true,
+        },
+        passTargets: [
+          { criteria: '<=+10%', targetValue: 440, violated: false },
+          { criteria: '<600', targetValue: 600, violated: false },
+        ],
+        warningTargets: [
+          { criteria: '<=800', targetValue: 800, violated: false },
+        ],
+      },
+    ],
+    values: { response_time_p95: 412.5 },
+    errors: {},
+    comparedEvaluationIds: ['ev-0'],
+    sloLocation: 'github.com/acme/payments/slo.yaml',
+    trigger: 'automatic',
+    triggeredBy: 'praevisio',
+    createdAt: '2025-01-02T10:00:05Z',
+    ...overrides,
+  };
+}
+
+export function makeCanaryAnalysis(
+  overrides: Partial<CanaryAnalysisDto> = {},
+): CanaryAnalysisDto {
+  return {
+    id: 'ca-1',
+    entityRef: 'component:default/payments',
+    environment: 'prod',
+    application: 'payments-prod',
+    deploymentId: 'd-1',
+    window: { start: '2025-01-02T09:50:00Z', end: '2025-01-02T10:00:00Z' },
+    baselineHash: '6d4cf56db9',
+    canaryHash: '7f9c8b5d44',
+    score: 50,
+    classification: 'Fail',
+    reason: 'Critical metric error_rate is High',
+    groups: [
+      { name: 'latency', score: 100 },
+      { name: 'errors', score: 0 },
+    ],
+    metrics: [
+      {
+        name: 'latency_p95',
+        classification: 'Pass',
+        critical: false,
+        baseline: { count: 60, mean: 0.21 },
+        canary: { count: 60, mean: 0.22 },
+        statistics: {
+          confidenceInterval: [-0.01, 0.02],
+          estimate: 0.01,
+          effectSize: 1.05,
+        },
+      },
+      {
+        name: 'error_rate',
+        classification: 'High',
+        critical: true,
+        baseline: { count: 60, mean: 0.001 },
+        canary: { count: 58, mean: 0.04 },
+        statistics: {
+          confidenceInterval: [0.03, 0.05],
+          estimate: 0.039,
+          effectSize: 40,
+        },
+      },
+    ],
+    createdAt: '2025-01-02T10:00:10Z',
+    ...overrides,
+  };
+}
+
+export function makeGateDecision(
+  overrides: Partial<GateDecisionDto> = {},
+): GateDecisionDto {
+  return {
+    id: 'dec-1',
+    entityRef: 'component:default/payments',
+    deploymentId: 'd-1',
+    application: 'payments-prod',
+    environment: 'prod',
+    decision: 'abort',
+    decidedBy: 'praevisio',
+    reason: 'Canary analysis failed: error_rate High',
+    gateEvaluationId: 'ev-1',
+    canaryAnalysisId: 'ca-1',
+    at: '2025-01-02T10:00:12Z',
+    ...overrides,
+  };
+}
+
+export function makeGatesOverview(
+  overrides: Partial<GatesOverviewDto> = {},
+): GatesOverviewDto {
+  return {
+    evaluations: [],
+    canaryAnalyses: [],
+    decisions: [],
+    ...overrides,
+  };
+}
+
 /** A PraevisioApi whose release reads answer with the given fixtures. */
 export function mockPraevisioApi(
   overrides: Partial<Record<keyof PraevisioApi, jest.Mock>> = {},
@@ -188,6 +316,19 @@ export function mockPraevisioApi(
     ),
     rolloutAction: jest.fn(async () =>
       makeDeployment({ kind: 'promote', state: 'requested' }),
+    ),
+    getGates: jest.fn(async () => makeGatesOverview()),
+    evaluateGate: jest.fn(async () => makeGateEvaluation({ id: 'ev-new' })),
+    overrideGate: jest.fn(async () =>
+      makeGateEvaluation({
+        result: 'fail',
+        override: {
+          result: 'pass',
+          reason: 'known upstream issue',
+          by: 'user:default/alice',
+          at: '2025-01-02T10:05:00Z',
+        },
+      }),
     ),
     ...overrides,
   };

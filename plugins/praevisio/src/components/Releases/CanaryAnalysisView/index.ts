@@ -1,0 +1,2 @@
+export { CanaryAnalysisView } from './CanaryAnalysisView';
+export type { CanaryAnalysisViewProps } from './CanaryAnalysisView';

@@ -1,0 +1,2 @@
+export { GateDecisionsList, decidedByText } from './GateDecisionsList';
+export type { GateDecisionsListProps } from './GateDecisionsList';

@@ -1,0 +1,8 @@
+export {
+  GateEvaluationDetails,
+  GateEvaluationDialog,
+} from './GateEvaluationDialog';
+export type {
+  GateEvaluationDetailsProps,
+  GateEvaluationDialogProps,
+} from './GateEvaluationDialog';

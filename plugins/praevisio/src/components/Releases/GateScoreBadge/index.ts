@@ -1,0 +1,2 @@
+export { GateScoreBadge, gateBadgeLabel, formatScore } from './GateScoreBadge';
+export type { GateScoreBadgeProps } from './GateScoreBadge';

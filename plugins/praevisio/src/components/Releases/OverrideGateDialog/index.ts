@@ -1,0 +1,5 @@
+export {
+  OverrideGateDialog,
+  MIN_OVERRIDE_REASON_LENGTH,
+} from './OverrideGateDialog';
+export type { OverrideGateDialogProps } from './OverrideGateDialog';

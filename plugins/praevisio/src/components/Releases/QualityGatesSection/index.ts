@@ -1,0 +1,5 @@
+export {
+  QualityGatesSection,
+  NO_EVALUATIONS_TEXT,
+} from './QualityGatesSection';
+export type { QualityGatesSectionProps } from './QualityGatesSection';
