@@ -4,6 +4,12 @@ import { APIRequestContext, expect, Page, test } from '@playwright/test';
 // member of team-payments (owner of payments-api, checkout-web and
 // ledger-service) and not of team-platform (owner of search-api).
 
+/** The "Commands issued via Praevisio" table (not the gates' tables). */
+const commandsTable = (page: Page) =>
+  page
+    .getByRole('table')
+    .filter({ has: page.getByRole('columnheader', { name: /Requested by/i }) });
+
 async function openReleases(page: Page, component: string) {
   await page.goto('/');
   await page.getByRole('button', { name: 'Enter' }).click();
@@ -37,12 +43,11 @@ async function revisionOf(page: Page, env: string) {
 
 test('an owner syncs staging to the newest revision and sees it go healthy', async ({
   page,
+  request,
 }, testInfo) => {
+  const target = await landNewCommit(request, 'payments-api-staging');
   await openReleases(page, 'payments-api');
-  const devRevision = await revisionOf(page, 'dev');
-  const before = await revisionOf(page, 'staging');
-  expect(devRevision).toBeTruthy();
-  expect(before).not.toBe(devRevision);
+  expect(await revisionOf(page, 'staging')).not.toBe(target);
 
   await actions(page, 'staging').getByRole('button', { name: 'Sync…' }).click();
   const dialog = page.getByRole('dialog');
@@ -53,11 +58,11 @@ test('an owner syncs staging to the newest revision and sees it go healthy', asy
   // The staging card follows the sync through to the new revision, healthy.
   await expect
     .poll(() => revisionOf(page, 'staging'), { timeout: 60_000 })
-    .toBe(devRevision);
+    .toBe(target);
   await expect(environment(page, 'staging')).toContainText('Healthy', {
     timeout: 60_000,
   });
-  await expect(page.getByRole('table').first()).toContainText('Succeeded', {
+  await expect(commandsTable(page)).toContainText('Succeeded', {
     timeout: 60_000,
   });
   await page.screenshot({
@@ -125,7 +130,7 @@ test('an owner aborts a paused blue-green release and traffic stays on the stabl
   await expect(abort).toBeHidden();
 
   await expect(prod).toContainText('Degraded', { timeout: 60_000 });
-  await expect(page.getByRole('table').first()).toContainText('Aborted', {
+  await expect(commandsTable(page)).toContainText('Aborted', {
     timeout: 60_000,
   });
   expect((await prod.innerText()).match(/Active: (\S+)/)?.[1]).toBe(
@@ -155,7 +160,7 @@ test('an owner rolls prod back to the previous release', async ({ page }) => {
   await expect
     .poll(() => revisionOf(page, 'prod'), { timeout: 60_000 })
     .toBe(target);
-  await expect(page.getByRole('table').first()).toContainText('Rolled back', {
+  await expect(commandsTable(page)).toContainText('Rolled back', {
     timeout: 60_000,
   });
 });

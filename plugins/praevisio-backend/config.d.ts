@@ -48,6 +48,21 @@ export interface Config {
        */
       stuckAfterMinutes?: number;
     };
+    /** Quality gates, canary analysis and automatic progressive delivery. */
+    gates?: {
+      /**
+       * Seconds a Rollout pause step (CanaryPauseStep, BlueGreenPause) must
+       * last before the gate and canary analysis judge it; the analysis
+       * window is pause start → now. Default 60.
+       */
+      analysisWindowSeconds?: number;
+      /** Seconds between canary samples (range query step). Default 10. */
+      canaryStepSeconds?: number;
+      /** rate() window (`$DURATION_SECONDS`) of each canary sample. Default 60. */
+      canaryRateWindowSeconds?: number;
+      /** Timeout of each SLI query in seconds. Default 30. */
+      queryTimeoutSeconds?: number;
+    };
     prometheus?: {
       instances: Array<{
         name: string;

@@ -81,6 +81,20 @@ export function createProgram(): Command {
       7090,
     )
     .action(async opts => {
+      // Installed first, so a signal at any point stops what has started.
+      const stops: Array<() => Promise<unknown>> = [];
+      let stopping = false;
+      const stop = async () => {
+        if (stopping) return;
+        stopping = true;
+        for (const stopOne of stops.reverse()) {
+          await stopOne().catch(() => undefined);
+        }
+        process.exit(0);
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+
       const argocd = ArgoCdSimulator.create({
         applications: seedDemoApplications(),
         latencyMs: opts.latencyMs,
@@ -88,24 +102,28 @@ export function createProgram(): Command {
         host: opts.host,
       });
       const { url } = await argocd.start(opts.argocdPort);
+      stops.push(() => argocd.stop());
       const workloads = WorkloadMetrics.create({ argocd });
       const metrics = await startMetricsServer({
         metrics: workloads,
         host: opts.host,
         port: opts.metricsPort,
       });
+      stops.push(() => metrics.close());
       const control = await startControlServer({
         argocd,
         workloads,
         host: opts.host,
         port: opts.controlPort,
       });
+      stops.push(() => control.close());
       const keptn = KeptnSimulator.create({
         apiToken: opts.keptnToken,
         tickMs: opts.tickMs,
         host: opts.host,
       });
       const keptnUrl = (await keptn.start(opts.keptnPort)).url;
+      stops.push(() => keptn.stop());
       const out = [
         `Argo CD simulator on ${url} (login admin/admin; ${
           argocd.applicationNames().length
@@ -131,6 +149,8 @@ export function createProgram(): Command {
               targets: [metrics.target],
               scrapeInterval: '5s',
             });
+            const started = prometheus;
+            stops.push(() => started.stop());
             out.push(
               `Prometheus on ${prometheus.url} scraping ${metrics.url}/metrics every 5s (data in ${prometheus.dir})`,
             );
@@ -144,16 +164,6 @@ export function createProgram(): Command {
         }
       }
       process.stdout.write(`${out.join('\n')}\n`);
-      const stop = async () => {
-        await prometheus?.stop();
-        await control.close();
-        await metrics.close();
-        await keptn.stop();
-        await argocd.stop();
-        process.exit(0);
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
     });
   return program;
 }

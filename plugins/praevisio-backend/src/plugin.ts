@@ -16,6 +16,7 @@ import {
 } from '@praevisio/backstage-plugin-node';
 import { DatabaseAuditLog } from './audit/AuditLog';
 import { applyDatabaseMigrations } from './database/migrations';
+import { Gates } from './gates/Gates';
 import { Releases } from './releases/Releases';
 import { IntegrationsService } from './service/IntegrationsService';
 import { createRouter } from './service/router';
@@ -49,6 +50,7 @@ export const praevisioPlugin = createBackendPlugin({
     env.registerInit({
       deps: {
         auditor: coreServices.auditor,
+        auth: coreServices.auth,
         catalog: catalogServiceRef,
         config: coreServices.rootConfig,
         database: coreServices.database,
@@ -59,9 +61,11 @@ export const praevisioPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         scheduler: coreServices.scheduler,
         signals: signalsServiceRef,
+        urlReader: coreServices.urlReader,
       },
       async init({
         auditor,
+        auth,
         catalog,
         config,
         database,
@@ -72,6 +76,7 @@ export const praevisioPlugin = createBackendPlugin({
         permissionsRegistry,
         scheduler,
         signals,
+        urlReader,
       }) {
         const knex = await database.getClient();
         if (!database.migrations?.skip) {
@@ -91,6 +96,19 @@ export const praevisioPlugin = createBackendPlugin({
         // Cache refresh per replica, reconciler once across replicas.
         await releases.schedule(scheduler);
 
+        // Quality gates and canary analysis on Prometheus; with one
+        // configured, the reconciler judges Rollout pauses automatically.
+        const gates = Gates.create({
+          config,
+          logger,
+          knex,
+          auditLog,
+          urlReader,
+          catalog,
+          auth,
+          releases,
+        });
+
         httpRouter.use(
           await createRouter({
             httpAuth,
@@ -100,6 +118,7 @@ export const praevisioPlugin = createBackendPlugin({
             auditLog,
             integrations: IntegrationsService.create({ config }),
             releases,
+            gates,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

@@ -27,6 +27,21 @@ export interface DeploymentReconcilerOptions {
   batchSize?: number;
 }
 
+/**
+ * Takes part in following deployments whose Rollout waits at a pause step
+ * (automatic progressive delivery, src/gates): given what the reconciler
+ * observed, answers the observation to apply instead, or undefined to leave
+ * it. It must never repeat an upstream command (idempotency keys).
+ */
+export interface RolloutPauseAutomation {
+  observe(
+    deployment: DeploymentRecord,
+    rollout: Rollout,
+    observation: Observation,
+    signal?: AbortSignal,
+  ): Promise<Observation | undefined>;
+}
+
 export interface ReconcileSummary {
   checked: number;
   changed: number;
@@ -43,6 +58,7 @@ const RECONCILER_ACTOR = 'plugin:praevisio/reconciler';
  */
 export class DeploymentReconciler {
   private readonly clock: () => number;
+  private pauseAutomation?: RolloutPauseAutomation;
 
   static create(options: DeploymentReconcilerOptions): DeploymentReconciler {
     return new DeploymentReconciler(options);
@@ -50,6 +66,11 @@ export class DeploymentReconciler {
 
   private constructor(private readonly options: DeploymentReconcilerOptions) {
     this.clock = options.clock ?? (() => Date.now());
+  }
+
+  /** Set once at startup, when gates are configured. */
+  setPauseAutomation(automation: RolloutPauseAutomation): void {
+    this.pauseAutomation = automation;
   }
 
   async reconcileOnce(signal?: AbortSignal): Promise<ReconcileSummary> {
@@ -128,6 +149,25 @@ export class DeploymentReconciler {
     let changed = 0;
     for (const deployment of live) {
       let observation = observeDeployment(deployment, app, rollout);
+      if (this.pauseAutomation && rollout) {
+        try {
+          observation =
+            (await this.pauseAutomation.observe(
+              deployment,
+              rollout,
+              observation,
+              signal,
+            )) ?? observation;
+        } catch (error) {
+          // Keep the state (an analysis stays 'analysing') and retry next pass.
+          this.options.logger.warn(
+            `Automatic analysis of deployment ${deployment.id} failed: ${
+              (error as Error).message
+            }`,
+          );
+          observation = { state: deployment.state };
+        }
+      }
       if (observation.state === deployment.state) {
         observation = this.stuck(deployment) ?? observation;
       }

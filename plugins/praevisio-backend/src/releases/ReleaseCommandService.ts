@@ -76,6 +76,19 @@ export interface ReleaseCommandServiceOptions {
   pendingTimeoutMs?: number;
 }
 
+/**
+ * Refuses a promotion the quality gate does not allow (src/gates): throws a
+ * ConflictError saying why. Called before anything reaches Argo CD.
+ */
+export interface PromotionGuard {
+  checkPromotion(options: {
+    entityRef: string;
+    application: string;
+    environment: string;
+    actor: string;
+  }): Promise<void>;
+}
+
 /** What a command starts from, read from Argo CD before it is recorded. */
 interface PreparedCommand {
   fromRevision?: string;
@@ -101,6 +114,7 @@ export class ReleaseCommandService {
   private readonly clock: () => number;
   private readonly replayWaitMs: number;
   private readonly pendingTimeoutMs: number;
+  private promotionGuard?: PromotionGuard;
 
   static create(options: ReleaseCommandServiceOptions): ReleaseCommandService {
     return new ReleaseCommandService(options);
@@ -111,6 +125,11 @@ export class ReleaseCommandService {
     this.replayWaitMs = options.replayWaitMs ?? 30_000;
     this.pendingTimeoutMs =
       options.pendingTimeoutMs ?? DEFAULT_PENDING_TIMEOUT_MS;
+  }
+
+  /** Set once at startup, when gates are configured. */
+  setPromotionGuard(guard: PromotionGuard): void {
+    this.promotionGuard = guard;
   }
 
   async listDeployments(
@@ -191,6 +210,19 @@ export class ReleaseCommandService {
         options.application,
       );
       client = this.options.registry.get(target.instance);
+      if (
+        this.promotionGuard &&
+        options.request.type === 'rollout' &&
+        (options.request.action === 'promote' ||
+          options.request.action === 'promote-full')
+      ) {
+        await this.promotionGuard.checkPromotion({
+          entityRef,
+          application: target.application,
+          environment: target.environment,
+          actor: options.actor,
+        });
+      }
       prepared = await this.prepare(options.request, target, client);
     } catch (error) {
       // A duplicate on another replica may have run the command meanwhile

@@ -642,6 +642,182 @@ export const spec = {
             }
           }
         }
+      },
+      "GateEvaluation": {
+        "type": "object",
+        "description": "One stored quality-gate evaluation (GateEvaluationDto).",
+        "required": [
+          "id",
+          "entityRef",
+          "environment",
+          "provider",
+          "window",
+          "result",
+          "score",
+          "indicatorResults",
+          "values",
+          "errors",
+          "comparedEvaluationIds",
+          "trigger",
+          "triggeredBy",
+          "createdAt"
+        ],
+        "properties": {
+          "id": {
+            "type": "string"
+          },
+          "entityRef": {
+            "type": "string"
+          },
+          "environment": {
+            "type": "string"
+          },
+          "application": {
+            "type": "string"
+          },
+          "deploymentId": {
+            "type": "string"
+          },
+          "provider": {
+            "type": "string",
+            "enum": [
+              "prometheus",
+              "keptn"
+            ]
+          },
+          "window": {
+            "type": "object",
+            "required": [
+              "start",
+              "end"
+            ],
+            "properties": {
+              "start": {
+                "type": "string",
+                "format": "date-time"
+              },
+              "end": {
+                "type": "string",
+                "format": "date-time"
+              }
+            }
+          },
+          "result": {
+            "type": "string",
+            "enum": [
+              "pass",
+              "warning",
+              "fail",
+              "errored"
+            ]
+          },
+          "score": {
+            "type": "number"
+          },
+          "indicatorResults": {
+            "type": "array",
+            "items": {
+              "type": "object"
+            }
+          },
+          "values": {
+            "type": "object",
+            "additionalProperties": {
+              "type": [
+                "number",
+                "null"
+              ]
+            }
+          },
+          "errors": {
+            "type": "object",
+            "additionalProperties": {
+              "type": "string"
+            }
+          },
+          "comparedEvaluationIds": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "sloLocation": {
+            "type": "string"
+          },
+          "trigger": {
+            "type": "string",
+            "enum": [
+              "manual",
+              "automatic"
+            ]
+          },
+          "triggeredBy": {
+            "type": "string"
+          },
+          "createdAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "override": {
+            "type": "object",
+            "required": [
+              "result",
+              "reason",
+              "by",
+              "at"
+            ],
+            "properties": {
+              "result": {
+                "type": "string",
+                "enum": [
+                  "pass"
+                ]
+              },
+              "reason": {
+                "type": "string"
+              },
+              "by": {
+                "type": "string"
+              },
+              "at": {
+                "type": "string",
+                "format": "date-time"
+              }
+            }
+          },
+          "message": {
+            "type": "string"
+          }
+        }
+      },
+      "GatesOverview": {
+        "type": "object",
+        "description": "GatesOverviewDto; canary analyses and decisions as in the DTO contract.",
+        "required": [
+          "evaluations",
+          "canaryAnalyses",
+          "decisions"
+        ],
+        "properties": {
+          "evaluations": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/GateEvaluation"
+            }
+          },
+          "canaryAnalyses": {
+            "type": "array",
+            "items": {
+              "type": "object"
+            }
+          },
+          "decisions": {
+            "type": "array",
+            "items": {
+              "type": "object"
+            }
+          }
+        }
       }
     },
     "parameters": {
@@ -1208,6 +1384,181 @@ export const spec = {
               "application/json": {
                 "schema": {
                   "$ref": "#/components/schemas/Deployment"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/entities/{kind}/{namespace}/{name}/gates": {
+      "get": {
+        "operationId": "GetGates",
+        "description": "The entity's recent quality-gate evaluations (newest first), canary analyses and gate decisions. Needs praevisio.release.read on the entity.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/EntityKind"
+          },
+          {
+            "$ref": "#/components/parameters/EntityNamespace"
+          },
+          {
+            "$ref": "#/components/parameters/EntityName"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Gates overview",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/GatesOverview"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/entities/{kind}/{namespace}/{name}/gates/evaluate": {
+      "post": {
+        "operationId": "EvaluateGate",
+        "description": "Evaluates the entity's quality gate (praevisio.io/slo and praevisio.io/sli) on Prometheus for a window (default: the last 5 minutes) and stores the result. A provider failure stores an `errored` evaluation (fail closed). Needs praevisio.release.deploy on the entity and an Idempotency-Key header; a replay returns the first evaluation.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/EntityKind"
+          },
+          {
+            "$ref": "#/components/parameters/EntityNamespace"
+          },
+          {
+            "$ref": "#/components/parameters/EntityName"
+          },
+          {
+            "$ref": "#/components/parameters/IdempotencyKey"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": [
+                  "environment"
+                ],
+                "properties": {
+                  "environment": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": 255
+                  },
+                  "application": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": 253
+                  },
+                  "start": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": 64
+                  },
+                  "end": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": 64
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "Replay of an earlier request with the same key",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/GateEvaluation"
+                }
+              }
+            }
+          },
+          "201": {
+            "description": "The stored evaluation",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/GateEvaluation"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/ErrorResponse"
+          }
+        }
+      }
+    },
+    "/entities/{kind}/{namespace}/{name}/gates/evaluations/{id}/override": {
+      "post": {
+        "operationId": "OverrideGate",
+        "description": "Lets a failed, errored or warning evaluation count as pass, with a written reason of at least 10 characters. Needs praevisio.gate.override on the entity; audited with severity high.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/EntityKind"
+          },
+          {
+            "$ref": "#/components/parameters/EntityNamespace"
+          },
+          {
+            "$ref": "#/components/parameters/EntityName"
+          },
+          {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 36
+            }
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": [
+                  "reason"
+                ],
+                "properties": {
+                  "reason": {
+                    "type": "string",
+                    "maxLength": 2000
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The overridden evaluation",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/GateEvaluation"
                 }
               }
             }

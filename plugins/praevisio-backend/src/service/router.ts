@@ -14,6 +14,8 @@ import { Releases } from '../releases/Releases';
 import { registerReleasesRoutes } from '../releases/router';
 import { spec } from '../schema/openapi.generated';
 import { IntegrationsService } from './IntegrationsService';
+import { Gates } from '../gates/Gates';
+import { registerGatesRoutes } from '../gates/router';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
@@ -23,6 +25,7 @@ export interface RouterOptions {
   auditor: AuditorService;
   catalog: CatalogService;
   releases: Releases;
+  gates: Gates;
 }
 
 /**
@@ -77,6 +80,7 @@ export async function createRouter(
   });
 
   registerReleasesRoutes(router, options);
+  registerGatesRoutes(router, options);
 
   return router;
 }

@@ -1,0 +1,358 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  ConflictError,
+  InputError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
+import {
+  canonicalJson,
+  evaluateGate,
+  GateEvaluationDto,
+  selectComparisonEvaluations,
+  SliRenderContext,
+} from '@praevisio/backstage-plugin-common';
+import {
+  fetchSliValues,
+  PrometheusClient,
+  PrometheusClientRegistry,
+} from '@praevisio/backstage-plugin-node';
+import { AuditLog } from '../audit/AuditLog';
+import {
+  GateEvaluationStore,
+  StoredGateEvaluation,
+  toGateEvaluationDto,
+} from './GateEvaluationStore';
+import { SloSource } from './SloSource';
+
+export const PROMETHEUS_ANNOTATION = 'prometheus.io/service-name';
+export const KEPTN_SERVICE_ANNOTATION = 'keptn.sh/service';
+export const KEPTN_PROJECT_ANNOTATION = 'keptn.sh/project';
+
+/** How many earlier evaluations are read to pick the baseline from. */
+const BASELINE_CANDIDATES = 100;
+/** Longest window an evaluation may span. */
+const MAX_WINDOW_MS = 31 * 24 * 3600_000;
+
+export interface EvaluateGateOptions {
+  entity: Entity;
+  environment: string;
+  window: { start: Date; end: Date };
+  application?: string;
+  deploymentId?: string;
+  trigger: 'manual' | 'automatic';
+  triggeredBy: string;
+  /** Manual evaluations: a replay with the same key returns the first one. */
+  idempotencyKey?: string;
+  /**
+   * What the caller asked for (e.g. the request body, before defaults such
+   * as "end = now" were applied); a replay must ask for the same. Default:
+   * the resolved window.
+   */
+  request?: Record<string, unknown>;
+}
+
+export interface GateEvaluationServiceOptions {
+  store: GateEvaluationStore;
+  sloSource: SloSource;
+  prometheus: PrometheusClientRegistry;
+  auditLog: AuditLog;
+  /** Per SLI query. Default 30 s. */
+  queryTimeoutMs?: number;
+  clock?: () => Date;
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Evaluates an entity's quality gate on Prometheus (DESIGN §6): reads its
+ * slo.yaml/sli.yaml, fetches the SLI values for the window, takes earlier
+ * stored evaluations of the same entity and environment as the baseline,
+ * scores with `evaluateGate` and stores everything that reproduces the
+ * score. Any provider failure makes the evaluation `errored` (fail closed).
+ */
+export class GateEvaluationService {
+  private readonly clock: () => Date;
+
+  constructor(private readonly options: GateEvaluationServiceOptions) {
+    this.clock = options.clock ?? (() => new Date());
+  }
+
+  get store(): GateEvaluationStore {
+    return this.options.store;
+  }
+
+  async evaluate(
+    input: EvaluateGateOptions,
+  ): Promise<{ evaluation: GateEvaluationDto; replayed: boolean }> {
+    const { store, sloSource, auditLog } = this.options;
+    const entityRef = stringifyEntityRef(input.entity);
+    const { start, end } = input.window;
+    const requestHash = createHash('sha256')
+      .update(
+        canonicalJson({
+          entityRef,
+          request: input.request ?? {
+            environment: input.environment,
+            application: input.application ?? null,
+            start: start.toISOString(),
+            end: end.toISOString(),
+          },
+        }),
+      )
+      .digest('hex');
+    if (input.idempotencyKey) {
+      const existing = await store.findByIdempotencyKey(
+        input.triggeredBy,
+        input.idempotencyKey,
+      );
+      if (existing) {
+        return {
+          evaluation: checkReplay(existing, requestHash),
+          replayed: true,
+        };
+      }
+    }
+
+    const documents = await sloSource.readGateDocuments(input.entity);
+    const client = this.prometheusFor(input.entity);
+    const context = sliContextFor(input.entity, input.environment);
+    const indicators = [...new Set(documents.slo.objectives.map(o => o.sli))];
+
+    let values: Record<string, number | null> = {};
+    let errors: Record<string, string> = {};
+    try {
+      ({ values, errors } = await fetchSliValues({
+        client,
+        sli: documents.sli,
+        context,
+        start,
+        end,
+        indicators,
+        timeoutMs: this.options.queryTimeoutMs ?? 30_000,
+      }));
+    } catch (error) {
+      const message = describeError(error);
+      values = Object.fromEntries(indicators.map(name => [name, null]));
+      errors = Object.fromEntries(indicators.map(name => [name, message]));
+    }
+    const failed = Object.entries(errors);
+    const providerError =
+      failed.length > 0
+        ? `SLI provider failed for ${failed
+            .map(([name, reason]) => `${name} (${reason})`)
+            .join('; ')}`
+        : null;
+
+    const candidates = await store.list({
+      entityRef,
+      environment: input.environment,
+      limit: BASELINE_CANDIDATES,
+    });
+    const compared = selectComparisonEvaluations(documents.slo, candidates);
+    const result = evaluateGate({
+      slo: documents.slo,
+      values,
+      previous: compared,
+      providerError,
+    });
+
+    const evaluation: StoredGateEvaluation = {
+      id: randomUUID(),
+      entityRef,
+      environment: input.environment,
+      ...(input.application ? { application: input.application } : {}),
+      ...(input.deploymentId ? { deploymentId: input.deploymentId } : {}),
+      provider: 'prometheus',
+      window: { start: start.toISOString(), end: end.toISOString() },
+      result: result.result,
+      score: result.score,
+      indicatorResults: result.indicatorResults,
+      values,
+      errors,
+      comparedEvaluationIds: compared.map(e => (e as StoredGateEvaluation).id),
+      sloLocation: documents.sloLocation,
+      sliLocation: documents.sliLocation,
+      sloText: documents.sloText,
+      trigger: input.trigger,
+      triggeredBy: input.triggeredBy,
+      createdAt: this.clock().toISOString(),
+      ...(result.message ? { message: result.message } : {}),
+      ...(input.idempotencyKey
+        ? { idempotencyKey: input.idempotencyKey, requestHash }
+        : {}),
+    };
+    const stored = await store.insert(evaluation);
+    if (!stored.inserted) {
+      return {
+        evaluation: checkReplay(stored.evaluation, requestHash),
+        replayed: true,
+      };
+    }
+    await auditLog.append({
+      actor: input.triggeredBy,
+      action: 'gate.evaluate',
+      entityRef,
+      severity: 'medium',
+      details: {
+        evaluationId: evaluation.id,
+        environment: evaluation.environment,
+        ...(evaluation.deploymentId
+          ? { deploymentId: evaluation.deploymentId }
+          : {}),
+        trigger: evaluation.trigger,
+        window: evaluation.window,
+        result: evaluation.result,
+        score: evaluation.score,
+      },
+    });
+    return { evaluation: toGateEvaluationDto(evaluation), replayed: false };
+  }
+
+  /**
+   * Lets a failed, errored or warning gate count as `pass`, with a written
+   * reason; audited with severity high.
+   */
+  async override(options: {
+    entity: Entity;
+    evaluationId: string;
+    reason: string;
+    by: string;
+  }): Promise<GateEvaluationDto> {
+    const entityRef = stringifyEntityRef(options.entity);
+    const reason = options.reason.trim();
+    if (reason.length < 10) {
+      throw new InputError(
+        'reason: a written justification of at least 10 characters is required to override a gate',
+      );
+    }
+    const evaluation = await this.options.store.get(options.evaluationId);
+    if (!evaluation || evaluation.entityRef !== entityRef) {
+      throw new NotFoundError(
+        `Gate evaluation ${options.evaluationId} not found for ${entityRef}`,
+      );
+    }
+    if (evaluation.result === 'pass') {
+      throw new ConflictError(
+        `Gate evaluation ${options.evaluationId} passed; there is nothing to override`,
+      );
+    }
+    if (evaluation.override) {
+      throw new ConflictError(
+        `Gate evaluation ${options.evaluationId} is already overridden`,
+      );
+    }
+    const override = {
+      result: 'pass' as const,
+      reason,
+      by: options.by,
+      at: this.clock().toISOString(),
+    };
+    const updated = await this.options.store.setOverride(
+      evaluation.id,
+      override,
+    );
+    await this.options.auditLog.append({
+      actor: options.by,
+      action: 'gate.override',
+      entityRef,
+      severity: 'high',
+      details: {
+        evaluationId: evaluation.id,
+        environment: evaluation.environment,
+        originalResult: evaluation.result,
+        score: evaluation.score,
+        overriddenTo: 'pass',
+        reason,
+      },
+    });
+    return toGateEvaluationDto(updated);
+  }
+
+  async list(entity: Entity, limit = 50): Promise<GateEvaluationDto[]> {
+    const rows = await this.options.store.list({
+      entityRef: stringifyEntityRef(entity),
+      limit,
+    });
+    return rows.map(toGateEvaluationDto);
+  }
+
+  /** The entity's SLO and SLI documents (400 on problems). */
+  readDocuments(entity: Entity) {
+    return this.options.sloSource.readGateDocuments(entity);
+  }
+
+  /** The entity's Prometheus (`prometheus.io/service-name`, else the first). */
+  prometheusFor(entity: Entity): PrometheusClient {
+    const { prometheus } = this.options;
+    if (!prometheus.isConfigured) {
+      throw new ServiceUnavailableError(
+        'No Prometheus instance is configured; add praevisio.prometheus.instances[] to app-config.yaml',
+      );
+    }
+    const name = entity.metadata.annotations?.[PROMETHEUS_ANNOTATION];
+    if (name && !prometheus.instanceNames.includes(name)) {
+      throw new InputError(
+        `Annotation ${PROMETHEUS_ANNOTATION}: Prometheus instance '${name}' is not configured (configured: ${prometheus.instanceNames.join(
+          ', ',
+        )})`,
+      );
+    }
+    return prometheus.get(name || undefined);
+  }
+}
+
+/** SLI placeholders of an entity in an environment. */
+export function sliContextFor(
+  entity: Entity,
+  environment: string,
+): SliRenderContext {
+  const annotations = entity.metadata.annotations ?? {};
+  return {
+    service: annotations[KEPTN_SERVICE_ANNOTATION] || entity.metadata.name,
+    stage: environment,
+    ...(annotations[KEPTN_PROJECT_ANNOTATION]
+      ? { project: annotations[KEPTN_PROJECT_ANNOTATION] }
+      : {}),
+  };
+}
+
+function checkReplay(
+  existing: StoredGateEvaluation,
+  requestHash: string,
+): GateEvaluationDto {
+  if (existing.requestHash && existing.requestHash !== requestHash) {
+    throw new ConflictError(
+      'This Idempotency-Key was already used for a different gate evaluation request',
+    );
+  }
+  return toGateEvaluationDto(existing);
+}
+
+/** Parses and checks an evaluation window; 400s name the field. */
+export function parseWindow(
+  input: { start?: string; end?: string },
+  now: Date,
+): { start: Date; end: Date } {
+  const end = input.end !== undefined ? new Date(input.end) : now;
+  if (!Number.isFinite(end.getTime())) {
+    throw new InputError('end: not a valid ISO 8601 date-time');
+  }
+  const start =
+    input.start !== undefined
+      ? new Date(input.start)
+      : new Date(end.getTime() - 5 * 60_000);
+  if (!Number.isFinite(start.getTime())) {
+    throw new InputError('start: not a valid ISO 8601 date-time');
+  }
+  if (start.getTime() >= end.getTime()) {
+    throw new InputError('start: must be before end');
+  }
+  if (end.getTime() - start.getTime() > MAX_WINDOW_MS) {
+    throw new InputError('start: the window may span at most 31 days');
+  }
+  return { start, end };
+}

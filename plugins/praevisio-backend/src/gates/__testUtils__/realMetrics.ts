@@ -1,0 +1,94 @@
+import path from 'node:path';
+import { Entity } from '@backstage/catalog-model';
+import {
+  PodGroup,
+  SandboxPrometheus,
+  startMetricsServer,
+  startSandboxPrometheus,
+  WorkloadMetrics,
+} from '@praevisio/sandbox';
+
+export const EXAMPLES = path.resolve(__dirname, '../../../../../examples');
+
+/** An entity using the demo SLO/SLI files of examples/slo. */
+export function sloEntity(
+  name: string,
+  extra: Record<string, string> = {},
+): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name,
+      namespace: 'default',
+      annotations: {
+        'backstage.io/managed-by-location': `file:${EXAMPLES}/entities.yaml`,
+        'praevisio.io/slo': './slo/payments-api.slo.yaml',
+        'praevisio.io/sli': './slo/sli.yaml',
+        ...extra,
+      },
+    },
+    spec: { type: 'service', owner: 'group:default/team-a', lifecycle: 'x' },
+  };
+}
+
+export interface RealMetrics {
+  metrics: WorkloadMetrics;
+  prometheus: SandboxPrometheus;
+  /** Waits until every pod group has enough scrapes for rate() over 5 s. */
+  waitForScrapes(groups: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Simulated workloads served on a free port and scraped every second by a
+ * real Prometheus (fails, never skips, when /usr/bin/prometheus is missing).
+ */
+export async function startRealMetrics(options: {
+  podGroups: () => PodGroup[];
+  badRevisions?: string[];
+  requestsPerSecond?: number;
+}): Promise<RealMetrics> {
+  const metrics = WorkloadMetrics.create({
+    seed: 7,
+    requestsPerSecond: () => options.requestsPerSecond ?? 400,
+    podGroups: options.podGroups,
+  });
+  for (const revision of options.badRevisions ?? []) {
+    metrics.setRevisionBad(revision, true);
+  }
+  const server = await startMetricsServer({ metrics });
+  const prometheus = await startSandboxPrometheus({
+    targets: [server.target],
+    scrapeInterval: '1s',
+  }).catch(async error => {
+    await server.close();
+    throw error;
+  });
+  return {
+    metrics,
+    prometheus,
+    async waitForScrapes(groups: number) {
+      const deadline = Date.now() + 45_000;
+      const ready = `count(count_over_time(http_requests_total{code="200"}[10s]) >= 6)`;
+      for (;;) {
+        const body = await (
+          await fetch(
+            `${prometheus.url}/api/v1/query?${new URLSearchParams({
+              query: ready,
+            })}`,
+          )
+        ).json();
+        if (Number(body.data?.result?.[0]?.value?.[1] ?? 0) >= groups) return;
+        if (Date.now() > deadline) {
+          throw new Error(`Prometheus never scraped: ${prometheus.logs()}`);
+        }
+        await new Promise(resolve => setTimeout(resolve, 250));
+      }
+    },
+    async stop() {
+      await prometheus.stop();
+      await server.close();
+    },
+  };
+}
