@@ -21,6 +21,7 @@ import { Request } from 'express';
 import { spec } from '../schema/openapi.generated';
 import { parseWindow } from './GateEvaluationService';
 import { Gates } from './Gates';
+import { actorOf, idempotencyKeyOf } from '../service/requestContext';
 
 export interface GatesRoutesOptions {
   httpAuth: HttpAuthService;
@@ -34,7 +35,6 @@ export interface GatesRoutesOptions {
 type EntityParams = { kind: string; namespace: string; name: string };
 type AnyRequest = Request<any, any, any, any>;
 
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 const MIN_REASON_LENGTH = 10;
 
 /**
@@ -98,7 +98,11 @@ export function registerGatesRoutes(
         },
       });
       try {
-        const idempotencyKey = idempotencyKeyOf(req);
+        const idempotencyKey = idempotencyKeyOf(
+          req,
+          'a gate evaluation',
+          'a retried request returns the first evaluation',
+        );
         const window = parseWindow(req.body, clock());
         const { entity, credentials } = await authorizedEntity(
           req,
@@ -168,28 +172,4 @@ export function registerGatesRoutes(
       }
     },
   );
-}
-
-function idempotencyKeyOf(req: AnyRequest): string {
-  const value = req.headers['idempotency-key'];
-  if (typeof value !== 'string' || value === '') {
-    throw new InputError(
-      'Missing Idempotency-Key header: a gate evaluation needs one (for example a UUID per user action), so that a retried request returns the first evaluation',
-    );
-  }
-  if (!IDEMPOTENCY_KEY.test(value)) {
-    throw new InputError(
-      'Invalid Idempotency-Key header: use 1 to 255 printable ASCII characters without spaces',
-    );
-  }
-  return value;
-}
-
-function actorOf(credentials: BackstageCredentials): string {
-  const principal = credentials.principal as
-    | { type: 'user'; userEntityRef: string }
-    | { type: 'service'; subject: string };
-  return principal.type === 'user'
-    ? principal.userEntityRef
-    : `service:${principal.subject}`;
 }

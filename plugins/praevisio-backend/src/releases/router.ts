@@ -7,7 +7,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { ApiRouter } from '@backstage/backend-openapi-utils';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   AuthorizeResult,
@@ -23,6 +23,7 @@ import { Request, Response } from 'express';
 import { spec } from '../schema/openapi.generated';
 import { ReleaseCommandRequest } from './commandRules';
 import { Releases } from './Releases';
+import { actorOf, idempotencyKeyOf } from '../service/requestContext';
 
 export interface ReleasesRoutesOptions {
   httpAuth: HttpAuthService;
@@ -35,8 +36,6 @@ export interface ReleasesRoutesOptions {
 type EntityParams = { kind: string; namespace: string; name: string };
 /** Any typed OpenAPI request; they differ only in params, query and body. */
 type AnyRequest = Request<any, any, any, any>;
-
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /**
  * Releases routes. Each handler parses, authorizes against the entity (the
@@ -105,7 +104,11 @@ export function registerReleasesRoutes(
       },
     });
     try {
-      const idempotencyKey = idempotencyKeyOf(req);
+      const idempotencyKey = idempotencyKeyOf(
+        req,
+        'every release command',
+        'a retried request is not executed twice',
+      );
       const { entity, credentials } = await authorizedEntity(
         req,
         command.required,
@@ -231,28 +234,4 @@ export function registerReleasesRoutes(
       });
     },
   );
-}
-
-function idempotencyKeyOf(req: AnyRequest): string {
-  const value = req.headers['idempotency-key'];
-  if (typeof value !== 'string' || value === '') {
-    throw new InputError(
-      'Missing Idempotency-Key header: every release command needs one (for example a UUID per user action), so that a retried request is not executed twice',
-    );
-  }
-  if (!IDEMPOTENCY_KEY.test(value)) {
-    throw new InputError(
-      'Invalid Idempotency-Key header: use 1 to 255 printable ASCII characters without spaces',
-    );
-  }
-  return value;
-}
-
-function actorOf(credentials: BackstageCredentials): string {
-  const principal = credentials.principal as
-    | { type: 'user'; userEntityRef: string }
-    | { type: 'service'; subject: string };
-  return principal.type === 'user'
-    ? principal.userEntityRef
-    : `service:${principal.subject}`;
 }
