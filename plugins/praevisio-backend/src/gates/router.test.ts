@@ -11,6 +11,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
 import { praevisioPlugin } from '../plugin';
+import { auditorMock } from '../__testUtils__/auditorMock';
 import { entity } from '../releases/__testUtils__/sandbox';
 
 jest.setTimeout(60_000);
@@ -51,32 +52,6 @@ async function fakePrometheus() {
     queries: () => queries,
     close: () => new Promise<void>(resolve => server.close(() => resolve())),
   };
-}
-
-function auditorMock() {
-  const events: Array<{
-    eventId: string;
-    severityLevel?: string;
-    outcome?: string;
-  }> = [];
-  const mock = mockServices.auditor.mock({
-    createEvent: async options => {
-      const event = {
-        eventId: options.eventId,
-        severityLevel: options.severityLevel,
-      } as (typeof events)[number];
-      events.push(event);
-      return {
-        success: async () => {
-          event.outcome = 'success';
-        },
-        fail: async () => {
-          event.outcome = 'fail';
-        },
-      };
-    },
-  });
-  return Object.assign(mock, { events });
 }
 
 describe('Gates API', () => {

@@ -15,6 +15,7 @@ import {
 import { releasesSignalChannel } from '@praevisio/backstage-plugin-common';
 import request from 'supertest';
 import { praevisioPlugin } from '../plugin';
+import { auditorMock } from '../__testUtils__/auditorMock';
 import { RECONCILE_TASK_ID } from './Releases';
 import {
   ArgoCdSimulator,
@@ -56,32 +57,6 @@ interface Harness {
 const signalsMock = createServiceMock(signalsServiceRef, () => ({
   publish: jest.fn(async (_signal: SignalPayload) => {}),
 }));
-
-function auditorMock() {
-  const events: Array<{
-    eventId: string;
-    severityLevel?: string;
-    outcome?: string;
-  }> = [];
-  const mock = mockServices.auditor.mock({
-    createEvent: async options => {
-      const event = {
-        eventId: options.eventId,
-        severityLevel: options.severityLevel,
-      } as (typeof events)[number];
-      events.push(event);
-      return {
-        success: async () => {
-          event.outcome = 'success';
-        },
-        fail: async () => {
-          event.outcome = 'fail';
-        },
-      };
-    },
-  });
-  return Object.assign(mock, { events });
-}
 
 async function start(
   options: {
