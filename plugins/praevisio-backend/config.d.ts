@@ -62,6 +62,11 @@ export interface Config {
       canaryRateWindowSeconds?: number;
       /** Timeout of each SLI query in seconds. Default 30. */
       queryTimeoutSeconds?: number;
+      /**
+       * How long to wait for a Keptn evaluation (`praevisio.io/gate-provider:
+       * keptn`) before it counts as errored. Default 60.
+       */
+      keptnEvaluationTimeoutSeconds?: number;
     };
     prometheus?: {
       instances: Array<{

@@ -103,6 +103,7 @@ export const praevisioPlugin = createBackendPlugin({
           logger,
           knex,
           auditLog,
+          auditor,
           urlReader,
           catalog,
           auth,

@@ -15,6 +15,10 @@ export interface GateEvaluationDto {
   /** The deployment this evaluation judged, when automatic. */
   deploymentId?: string;
   provider: 'prometheus' | 'keptn';
+  /** The configured Prometheus or Keptn instance that answered. */
+  providerInstance?: string;
+  /** Keptn's context of the evaluation (provider `keptn`): its evidence in Keptn. */
+  keptnContext?: string;
   window: { start: string; end: string };
   /** `errored` (provider failure, timeout, missing data) blocks like `fail`. */
   result: GateResult;
@@ -85,6 +89,8 @@ export interface GateDecisionDto {
   gateEvaluationId?: string;
   canaryAnalysisId?: string;
   at: string;
+  /** The automatic promote/abort failed too often and was given up: a human must act. */
+  actionFailed?: { attempts: number; error: string };
 }
 
 /** Body of POST …/gates/evaluate. @public */

@@ -1,23 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { GateDecisionDto } from '@praevisio/backstage-plugin-common';
 import { Knex } from 'knex';
+import { isUniqueViolation } from '../service/databaseErrors';
 
 const TABLE = 'praevisio_gate_decisions';
 
 export interface StoredGateDecision extends GateDecisionDto {
   stepKey: string;
-  /** `recorded`: decided, upstream action not yet confirmed; `done`. */
-  actionStatus: 'recorded' | 'done';
+  /**
+   * `recorded`: decided, upstream action not yet confirmed; `done`;
+   * `failed`: the action failed too often and was given up.
+   */
+  actionStatus: 'recorded' | 'done' | 'failed';
+  /** Failed attempts of the upstream action so far. */
+  actionAttempts: number;
+  /** The last failure of the upstream action. */
+  actionError?: string;
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: string; message?: string };
-  return (
-    e?.code === '23505' ||
-    e?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
-    /UNIQUE constraint failed/i.test(e?.message ?? '')
-  );
-}
 
 function fromRow(r: any): StoredGateDecision {
   return {
@@ -33,6 +33,8 @@ function fromRow(r: any): StoredGateDecision {
     ...(r.gate_evaluation_id ? { gateEvaluationId: r.gate_evaluation_id } : {}),
     ...(r.canary_analysis_id ? { canaryAnalysisId: r.canary_analysis_id } : {}),
     actionStatus: r.action_status,
+    actionAttempts: Number(r.action_attempts ?? 0),
+    ...(r.action_error ? { actionError: r.action_error } : {}),
     at: r.at,
   };
 }
@@ -70,6 +72,8 @@ export class GateDecisionStore {
         gate_evaluation_id: stored.gateEvaluationId ?? null,
         canary_analysis_id: stored.canaryAnalysisId ?? null,
         action_status: stored.actionStatus,
+        action_attempts: stored.actionAttempts,
+        action_error: stored.actionError ?? null,
         at: stored.at,
       });
       return { decision: stored, inserted: true };
@@ -86,6 +90,22 @@ export class GateDecisionStore {
     await this.knex(TABLE).where({ id }).update({ action_status: 'done' });
   }
 
+  /** Counts a failed attempt of the action; `giveUp` marks it `failed`. */
+  async recordActionFailure(
+    id: string,
+    failure: { attempts: number; error: string; giveUp: boolean },
+  ): Promise<StoredGateDecision> {
+    await this.knex(TABLE)
+      .where({ id })
+      .update({
+        action_attempts: failure.attempts,
+        action_error: failure.error.slice(0, 4000),
+        ...(failure.giveUp ? { action_status: 'failed' } : {}),
+      });
+    const row = await this.knex(TABLE).where({ id }).first();
+    return fromRow(row);
+  }
+
   async list(entityRef: string, limit = 20): Promise<GateDecisionDto[]> {
     const rows = await this.knex(TABLE)
       .where({ entity_ref: entityRef })
@@ -95,8 +115,19 @@ export class GateDecisionStore {
       ])
       .limit(limit);
     return rows.map(r => {
-      const { stepKey: _s, actionStatus: _a, ...dto } = fromRow(r);
-      return dto;
+      const {
+        stepKey: _s,
+        actionStatus,
+        actionAttempts,
+        actionError,
+        ...dto
+      } = fromRow(r);
+      return actionStatus === 'failed'
+        ? {
+            ...dto,
+            actionFailed: { attempts: actionAttempts, error: actionError ?? '' },
+          }
+        : dto;
     });
   }
 }

@@ -24,11 +24,17 @@ import {
   StoredGateEvaluation,
   toGateEvaluationDto,
 } from './GateEvaluationStore';
-import { SloSource } from './SloSource';
+import {
+  GATE_PROVIDER_ANNOTATION,
+  gateProviderOf,
+  GateProviderOutcome,
+  KEPTN_PROJECT_ANNOTATION,
+  KEPTN_SERVICE_ANNOTATION,
+  KeptnGateProvider,
+} from './KeptnGateProvider';
+import { SLI_ANNOTATION, SloSource } from './SloSource';
 
 export const PROMETHEUS_ANNOTATION = 'prometheus.io/service-name';
-export const KEPTN_SERVICE_ANNOTATION = 'keptn.sh/service';
-export const KEPTN_PROJECT_ANNOTATION = 'keptn.sh/project';
 
 /** How many earlier evaluations are read to pick the baseline from. */
 const BASELINE_CANDIDATES = 100;
@@ -57,6 +63,8 @@ export interface GateEvaluationServiceOptions {
   store: GateEvaluationStore;
   sloSource: SloSource;
   prometheus: PrometheusClientRegistry;
+  /** The Keptn v1 adapter, for entities with `praevisio.io/gate-provider: keptn`. */
+  keptn?: KeptnGateProvider;
   auditLog: AuditLog;
   /** Per SLI query. Default 30 s. */
   queryTimeoutMs?: number;
@@ -88,7 +96,7 @@ export class GateEvaluationService {
   async evaluate(
     input: EvaluateGateOptions,
   ): Promise<{ evaluation: GateEvaluationDto; replayed: boolean }> {
-    const { store, sloSource, auditLog } = this.options;
+    const { store, auditLog } = this.options;
     const entityRef = stringifyEntityRef(input.entity);
     const { start, end } = input.window;
     const requestHash = createHash('sha256')
@@ -117,48 +125,17 @@ export class GateEvaluationService {
       }
     }
 
-    const documents = await sloSource.readGateDocuments(input.entity);
-    const client = this.prometheusFor(input.entity);
-    const context = sliContextFor(input.entity, input.environment);
-    const indicators = [...new Set(documents.slo.objectives.map(o => o.sli))];
-
-    let values: Record<string, number | null> = {};
-    let errors: Record<string, string> = {};
-    try {
-      ({ values, errors } = await fetchSliValues({
-        client,
-        sli: documents.sli,
-        context,
-        start,
-        end,
-        indicators,
-        timeoutMs: this.options.queryTimeoutMs ?? 30_000,
-      }));
-    } catch (error) {
-      const message = describeError(error);
-      values = Object.fromEntries(indicators.map(name => [name, null]));
-      errors = Object.fromEntries(indicators.map(name => [name, message]));
-    }
-    const failed = Object.entries(errors);
-    const providerError =
-      failed.length > 0
-        ? `SLI provider failed for ${failed
-            .map(([name, reason]) => `${name} (${reason})`)
-            .join('; ')}`
-        : null;
-
-    const candidates = await store.list({
-      entityRef,
-      environment: input.environment,
-      limit: BASELINE_CANDIDATES,
-    });
-    const compared = selectComparisonEvaluations(documents.slo, candidates);
-    const result = evaluateGate({
-      slo: documents.slo,
-      values,
-      previous: compared,
-      providerError,
-    });
+    const provider = gateProviderOf(input.entity);
+    const outcome =
+      provider === 'keptn'
+        ? await this.keptnProvider().evaluate({
+            entity: input.entity,
+            environment: input.environment,
+            window: input.window,
+            triggeredBy: input.triggeredBy,
+            idempotencyKey: input.idempotencyKey,
+          })
+        : await this.evaluateOnPrometheus(input, entityRef);
 
     const evaluation: StoredGateEvaluation = {
       id: randomUUID(),
@@ -166,21 +143,25 @@ export class GateEvaluationService {
       environment: input.environment,
       ...(input.application ? { application: input.application } : {}),
       ...(input.deploymentId ? { deploymentId: input.deploymentId } : {}),
-      provider: 'prometheus',
+      provider,
+      ...(outcome.providerInstance
+        ? { providerInstance: outcome.providerInstance }
+        : {}),
+      ...(outcome.keptnContext ? { keptnContext: outcome.keptnContext } : {}),
       window: { start: start.toISOString(), end: end.toISOString() },
-      result: result.result,
-      score: result.score,
-      indicatorResults: result.indicatorResults,
-      values,
-      errors,
-      comparedEvaluationIds: compared.map(e => (e as StoredGateEvaluation).id),
-      sloLocation: documents.sloLocation,
-      sliLocation: documents.sliLocation,
-      sloText: documents.sloText,
+      result: outcome.result,
+      score: outcome.score,
+      indicatorResults: outcome.indicatorResults,
+      values: outcome.values,
+      errors: outcome.errors,
+      comparedEvaluationIds: outcome.comparedEvaluationIds,
+      ...(outcome.sloLocation ? { sloLocation: outcome.sloLocation } : {}),
+      ...(outcome.sliLocation ? { sliLocation: outcome.sliLocation } : {}),
+      ...(outcome.sloText !== undefined ? { sloText: outcome.sloText } : {}),
       trigger: input.trigger,
       triggeredBy: input.triggeredBy,
       createdAt: this.clock().toISOString(),
-      ...(result.message ? { message: result.message } : {}),
+      ...(outcome.message ? { message: outcome.message } : {}),
       ...(input.idempotencyKey
         ? { idempotencyKey: input.idempotencyKey, requestHash }
         : {}),
@@ -210,6 +191,84 @@ export class GateEvaluationService {
       },
     });
     return { evaluation: toGateEvaluationDto(evaluation), replayed: false };
+  }
+
+  /**
+   * Praevisio's own scoring: the entity's slo.yaml/sli.yaml, SLI values from
+   * Prometheus for the window, earlier stored evaluations as the baseline.
+   */
+  private async evaluateOnPrometheus(
+    input: EvaluateGateOptions,
+    entityRef: string,
+  ): Promise<GateProviderOutcome> {
+    const { start, end } = input.window;
+    const documents = await this.options.sloSource.readGateDocuments(
+      input.entity,
+    );
+    const client = this.prometheusFor(input.entity);
+    const context = sliContextFor(input.entity, input.environment);
+    const indicators = [...new Set(documents.slo.objectives.map(o => o.sli))];
+
+    let values: Record<string, number | null> = {};
+    let errors: Record<string, string> = {};
+    try {
+      ({ values, errors } = await fetchSliValues({
+        client,
+        sli: documents.sli,
+        context,
+        start,
+        end,
+        indicators,
+        timeoutMs: this.options.queryTimeoutMs ?? 30_000,
+      }));
+    } catch (error) {
+      const message = describeError(error);
+      values = Object.fromEntries(indicators.map(name => [name, null]));
+      errors = Object.fromEntries(indicators.map(name => [name, message]));
+    }
+    const failed = Object.entries(errors);
+    const providerError =
+      failed.length > 0
+        ? `SLI provider failed for ${failed
+            .map(([name, reason]) => `${name} (${reason})`)
+            .join('; ')}`
+        : null;
+
+    const candidates = await this.options.store.list({
+      entityRef,
+      environment: input.environment,
+      provider: 'prometheus',
+      limit: BASELINE_CANDIDATES,
+    });
+    const compared = selectComparisonEvaluations(documents.slo, candidates);
+    const result = evaluateGate({
+      slo: documents.slo,
+      values,
+      previous: compared,
+      providerError,
+    });
+    return {
+      result: result.result,
+      score: result.score,
+      indicatorResults: result.indicatorResults,
+      values,
+      errors,
+      comparedEvaluationIds: compared.map(e => (e as StoredGateEvaluation).id),
+      providerInstance: client.name,
+      sloText: documents.sloText,
+      sloLocation: documents.sloLocation,
+      sliLocation: documents.sliLocation,
+      ...(result.message ? { message: result.message } : {}),
+    };
+  }
+
+  private keptnProvider(): KeptnGateProvider {
+    if (!this.options.keptn) {
+      throw new ServiceUnavailableError(
+        `${GATE_PROVIDER_ANNOTATION} is keptn, but no Keptn instance is configured; add praevisio.keptn.instances[] to app-config.yaml`,
+      );
+    }
+    return this.options.keptn;
   }
 
   /**
@@ -280,9 +339,23 @@ export class GateEvaluationService {
     return rows.map(toGateEvaluationDto);
   }
 
-  /** The entity's SLO and SLI documents (400 on problems). */
-  readDocuments(entity: Entity) {
-    return this.options.sloSource.readGateDocuments(entity);
+  /** The entity's sli.yaml (400 on problems). */
+  readSli(entity: Entity) {
+    return this.options.sloSource.readSli(entity);
+  }
+
+  /**
+   * Why no canary analysis can run for the entity (it needs a Prometheus
+   * and an sli.yaml), or undefined when it can.
+   */
+  canaryAnalysisUnavailable(entity: Entity): string | undefined {
+    if (!this.options.prometheus.isConfigured) {
+      return 'no Prometheus is configured';
+    }
+    if (!entity.metadata.annotations?.[SLI_ANNOTATION]) {
+      return `the entity has no ${SLI_ANNOTATION} annotation`;
+    }
+    return undefined;
   }
 
   /** The entity's Prometheus (`prometheus.io/service-name`, else the first). */

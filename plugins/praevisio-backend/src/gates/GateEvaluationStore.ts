@@ -5,6 +5,7 @@ import {
   IndicatorResult,
 } from '@praevisio/backstage-plugin-common';
 import { Knex } from 'knex';
+import { isUniqueViolation } from '../service/databaseErrors';
 
 const TABLE = 'praevisio_gate_evaluations';
 
@@ -23,6 +24,8 @@ interface Row {
   application: string | null;
   deployment_id: string | null;
   provider: string;
+  provider_instance: string | null;
+  keptn_context: string | null;
   window_start: string;
   window_end: string;
   result: string;
@@ -46,14 +49,6 @@ interface Row {
   override_at: string | null;
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: string; message?: string };
-  return (
-    e?.code === '23505' ||
-    e?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
-    /UNIQUE constraint failed/i.test(e?.message ?? '')
-  );
-}
 
 function toRow(e: StoredGateEvaluation): Row {
   return {
@@ -63,6 +58,8 @@ function toRow(e: StoredGateEvaluation): Row {
     application: e.application ?? null,
     deployment_id: e.deploymentId ?? null,
     provider: e.provider,
+    provider_instance: e.providerInstance ?? null,
+    keptn_context: e.keptnContext ?? null,
     window_start: e.window.start,
     window_end: e.window.end,
     result: e.result,
@@ -95,6 +92,8 @@ function fromRow(r: Row): StoredGateEvaluation {
     ...(r.application ? { application: r.application } : {}),
     ...(r.deployment_id ? { deploymentId: r.deployment_id } : {}),
     provider: r.provider as GateEvaluationDto['provider'],
+    ...(r.provider_instance ? { providerInstance: r.provider_instance } : {}),
+    ...(r.keptn_context ? { keptnContext: r.keptn_context } : {}),
     window: { start: r.window_start, end: r.window_end },
     result: r.result as GateResult,
     score: Number(r.score),
@@ -186,6 +185,7 @@ export class GateEvaluationStore {
   async list(options: {
     entityRef: string;
     environment?: string;
+    provider?: GateEvaluationDto['provider'];
     limit: number;
   }): Promise<StoredGateEvaluation[]> {
     const query = this.knex<Row>(TABLE).where({
@@ -193,6 +193,9 @@ export class GateEvaluationStore {
     });
     if (options.environment !== undefined) {
       query.andWhere({ environment: options.environment });
+    }
+    if (options.provider !== undefined) {
+      query.andWhere({ provider: options.provider });
     }
     const rows = await query
       .orderBy([

@@ -1,4 +1,5 @@
 import {
+  AuditorService,
   AuthService,
   LoggerService,
   RootConfigService,
@@ -8,7 +9,10 @@ import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { GatesOverviewDto } from '@praevisio/backstage-plugin-common';
-import { PrometheusClientRegistry } from '@praevisio/backstage-plugin-node';
+import {
+  KeptnClientRegistry,
+  PrometheusClientRegistry,
+} from '@praevisio/backstage-plugin-node';
 import { Knex } from 'knex';
 import { AuditLog } from '../audit/AuditLog';
 import { Releases } from '../releases/Releases';
@@ -16,6 +20,7 @@ import { CanaryAnalysisService } from './CanaryAnalysisService';
 import { GateDecisionStore } from './GateDecisionStore';
 import { GateEvaluationService } from './GateEvaluationService';
 import { GateEvaluationStore } from './GateEvaluationStore';
+import { KeptnGateProvider, KeptnTriggerStore } from './KeptnGateProvider';
 import { ProgressiveDelivery } from './ProgressiveDelivery';
 import { SloSource } from './SloSource';
 
@@ -25,6 +30,7 @@ export interface GatesSettings {
   canaryStepSeconds: number;
   canaryRateWindowSeconds: number;
   queryTimeoutSeconds: number;
+  keptnEvaluationTimeoutSeconds: number;
 }
 
 export function readGatesSettings(config: RootConfigService): GatesSettings {
@@ -43,6 +49,7 @@ export function readGatesSettings(config: RootConfigService): GatesSettings {
     canaryStepSeconds: positive('canaryStepSeconds', 10),
     canaryRateWindowSeconds: positive('canaryRateWindowSeconds', 60),
     queryTimeoutSeconds: positive('queryTimeoutSeconds', 30),
+    keptnEvaluationTimeoutSeconds: positive('keptnEvaluationTimeoutSeconds', 60),
   };
 }
 
@@ -51,18 +58,25 @@ export interface GatesOptions {
   logger: LoggerService;
   knex: Knex;
   auditLog: AuditLog;
+  /** Backstage's auditor, for the automation's events. */
+  auditor?: AuditorService;
   urlReader: UrlReaderService;
   catalog: CatalogService;
   auth: AuthService;
   releases: Releases;
   /** Defaults to the configured Prometheus instances. */
   prometheus?: PrometheusClientRegistry;
+  /** Defaults to the configured Keptn instances. */
+  keptn?: KeptnClientRegistry;
+  /** Pause between polls of Keptn's datastore (tests). Default 1000. */
+  keptnPollMs?: number;
 }
 
 /**
  * Quality gates, canary analysis and automatic progressive delivery wired
  * together; hooks the automation into the releases reconciler when a
- * Prometheus is configured.
+ * Prometheus or a Keptn is configured (without Prometheus, no canary
+ * analysis runs).
  */
 export class Gates {
   readonly evaluations: GateEvaluationService;
@@ -83,12 +97,25 @@ export class Gates {
       PrometheusClientRegistry.fromConfig(config, {
         logger: logger.child({ upstream: 'prometheus' }),
       });
+    const keptn =
+      options.keptn ??
+      KeptnClientRegistry.fromConfig(config, {
+        logger: logger.child({ upstream: 'keptn' }),
+      });
     const sloSource = new SloSource(options.urlReader);
     const queryTimeoutMs = this.settings.queryTimeoutSeconds * 1000;
     this.evaluations = new GateEvaluationService({
       store: new GateEvaluationStore(knex),
       sloSource,
       prometheus,
+      keptn: keptn.isConfigured
+        ? new KeptnGateProvider({
+            keptn,
+            triggers: new KeptnTriggerStore(knex),
+            timeoutMs: this.settings.keptnEvaluationTimeoutSeconds * 1000,
+            pollMs: options.keptnPollMs,
+          })
+        : undefined,
       auditLog,
       queryTimeoutMs,
     });
@@ -100,7 +127,7 @@ export class Gates {
       queryTimeoutMs,
     });
     this.decisions = new GateDecisionStore(knex);
-    if (prometheus.isConfigured) {
+    if (prometheus.isConfigured || keptn.isConfigured) {
       this.automation = new ProgressiveDelivery({
         gates: this.evaluations,
         canary: this.canary,
@@ -110,6 +137,7 @@ export class Gates {
         catalog: options.catalog,
         auth: options.auth,
         auditLog,
+        auditor: options.auditor,
         logger,
         analysisWindowMs: this.settings.analysisWindowSeconds * 1000,
       });

@@ -1,4 +1,8 @@
-import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
+import {
+  AuditorService,
+  AuthService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import { Entity, parseEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
@@ -16,15 +20,22 @@ import {
   PromotionGuard,
   ReleaseCommandService,
 } from '../releases/ReleaseCommandService';
-import { ConflictError } from '@backstage/errors';
+import { ConflictError, InputError } from '@backstage/errors';
 import { CanaryAnalysisService } from './CanaryAnalysisService';
 import { GateDecisionStore, StoredGateDecision } from './GateDecisionStore';
 import { GateEvaluationService, sliContextFor } from './GateEvaluationService';
+import { gateProviderOf, KEPTN_PROJECT_ANNOTATION } from './KeptnGateProvider';
+import { SLO_ANNOTATION } from './SloSource';
 
 /** Who automatic decisions and commands are attributed to. */
 export const AUTOMATION_ACTOR = 'praevisio';
 export const AUTO_PROMOTE_ANNOTATION = 'praevisio.io/auto-promote';
 const AUTOMATED_PAUSES = new Set(['CanaryPauseStep', 'BlueGreenPause']);
+/**
+ * Failed attempts of an automatic promote/abort before it is given up and
+ * left to a human (one attempt per reconciler pass).
+ */
+export const MAX_ACTION_ATTEMPTS = 5;
 
 export interface ProgressiveDeliveryOptions {
   gates: GateEvaluationService;
@@ -34,9 +45,11 @@ export interface ProgressiveDeliveryOptions {
   catalog: CatalogService;
   auth: AuthService;
   auditLog: AuditLog;
+  /** Backstage's auditor: automatic decisions and commands are events too. */
+  auditor?: AuditorService;
   logger: LoggerService;
   /** Finds the rollout in progress, to scope the promotion block to it. */
-  deployments: Pick<DeploymentStore, 'listForEntity'>;
+  deployments: Pick<DeploymentStore, 'listForEntity' | 'findByIdempotencyKey'>;
   /** How long a pause lasts before it is judged. */
   analysisWindowMs: number;
   clock?: () => number;
@@ -80,12 +93,17 @@ export class ProgressiveDelivery
 
     const existing = await this.options.decisions.find(deployment.id, stepKey);
     if (existing) {
-      if (existing.actionStatus === 'recorded') {
-        return this.act(deployment, existing);
-      }
-      return existing.decision === 'pause'
-        ? { state: 'paused', message: waitingMessage(existing) }
-        : undefined;
+      return this.resume(deployment, existing);
+    }
+
+    const entity = await this.entityOf(deployment.entityRef);
+    const notJudged = gateNotConfigured(entity);
+    if (notJudged) {
+      // Not opted in: the pause is a plain manual step.
+      return {
+        state: 'paused',
+        message: `No automatic analysis (${notJudged}); promote or abort by hand`,
+      };
     }
 
     const pauseStart = Date.parse(pause.startTime);
@@ -100,42 +118,86 @@ export class ProgressiveDelivery
       };
     }
 
-    const entity = await this.entityOf(deployment.entityRef);
     const window = { start: new Date(pauseStart), end: new Date(now) };
-    const { evaluation } = await this.options.gates.evaluate({
-      entity,
-      environment: deployment.environment,
-      application: deployment.application,
-      deploymentId: deployment.id,
-      window,
-      trigger: 'automatic',
-      triggeredBy: AUTOMATION_ACTOR,
-      // A restart mid-analysis finds this evaluation instead of making another.
-      idempotencyKey: `auto:${deployment.id}:${stepKey}`,
-      request: { deploymentId: deployment.id, stepKey },
-    });
+    let evaluation: GateEvaluationDto;
     let analysis: CanaryAnalysisDto | undefined;
-    const baselineHash = status.stableRS;
-    const canaryHash = status.currentPodHash;
-    if (baselineHash && canaryHash && baselineHash !== canaryHash) {
-      const documents = await this.options.gates.readDocuments(entity);
-      analysis = await this.options.canary.analyse({
+    let noCanary: string | undefined;
+    try {
+      ({ evaluation } = await this.options.gates.evaluate({
         entity,
         environment: deployment.environment,
         application: deployment.application,
         deploymentId: deployment.id,
-        sli: documents.sli,
-        context: sliContextFor(entity, deployment.environment),
-        client: this.options.gates.prometheusFor(entity),
-        baselineHash,
-        canaryHash,
         window,
+        trigger: 'automatic',
+        triggeredBy: AUTOMATION_ACTOR,
+        // A restart mid-analysis finds this evaluation instead of making another.
+        idempotencyKey: `auto:${deployment.id}:${stepKey}`,
+        request: { deploymentId: deployment.id, stepKey },
+      }));
+      const baselineHash = status.stableRS;
+      const canaryHash = status.currentPodHash;
+      noCanary =
+        baselineHash && canaryHash && baselineHash !== canaryHash
+          ? this.options.gates.canaryAnalysisUnavailable(entity)
+          : 'no separate stable and canary pods';
+      if (!noCanary) {
+        const { sli } = await this.options.gates.readSli(entity);
+        analysis = await this.options.canary.analyse({
+          entity,
+          environment: deployment.environment,
+          application: deployment.application,
+          deploymentId: deployment.id,
+          sli,
+          context: sliContextFor(entity, deployment.environment),
+          client: this.options.gates.prometheusFor(entity),
+          baselineHash: baselineHash!,
+          canaryHash: canaryHash!,
+          window,
+        });
+      }
+    } catch (error) {
+      // A broken slo.yaml/sli.yaml will not mend itself: record that a human
+      // is needed (nothing is promoted). Anything else (catalog or database
+      // hiccup) is retried on the next pass.
+      if (!(error instanceof InputError)) throw error;
+      return this.recordDecision(deployment, stepKey, {
+        decision: 'pause',
+        reason: `the gate cannot be evaluated: ${error.message}`,
       });
     }
 
     const autoPromote =
       entity.metadata.annotations?.[AUTO_PROMOTE_ANNOTATION] === 'true';
-    const { decision, reason } = decide(evaluation, analysis, autoPromote);
+    const { decision, reason } = decide(
+      evaluation,
+      analysis,
+      autoPromote,
+      noCanary,
+    );
+    return this.recordDecision(deployment, stepKey, {
+      decision,
+      reason,
+      evaluation,
+      analysis,
+    });
+  }
+
+  /**
+   * Records the decision for the step (before any action, so a restart
+   * finds it), audits it once, then acts on it.
+   */
+  private async recordDecision(
+    deployment: DeploymentRecord,
+    stepKey: string,
+    judged: {
+      decision: 'promote' | 'abort' | 'pause';
+      reason: string;
+      evaluation?: GateEvaluationDto;
+      analysis?: CanaryAnalysisDto;
+    },
+  ): Promise<Observation | undefined> {
+    const { decision, reason, evaluation, analysis } = judged;
     const recorded = await this.options.decisions.record({
       entityRef: deployment.entityRef,
       deploymentId: deployment.id,
@@ -145,45 +207,67 @@ export class ProgressiveDelivery
       decision,
       decidedBy: AUTOMATION_ACTOR,
       reason,
-      gateEvaluationId: evaluation.id,
+      ...(evaluation ? { gateEvaluationId: evaluation.id } : {}),
       ...(analysis ? { canaryAnalysisId: analysis.id } : {}),
       actionStatus: decision === 'pause' ? 'done' : 'recorded',
+      actionAttempts: 0,
       at: new Date(this.clock()).toISOString(),
     });
     if (recorded.inserted) {
+      const details = {
+        decisionId: recorded.decision.id,
+        deploymentId: deployment.id,
+        application: deployment.application,
+        environment: deployment.environment,
+        step: stepKey,
+        decision,
+        reason,
+        ...(evaluation
+          ? {
+              gateEvaluationId: evaluation.id,
+              gateResult: evaluation.result,
+              gateScore: evaluation.score,
+            }
+          : {}),
+        ...(analysis
+          ? {
+              canaryAnalysisId: analysis.id,
+              canaryClassification: analysis.classification,
+              canaryScore: analysis.score,
+            }
+          : {}),
+      };
+      const severity = decision === 'pause' ? 'low' : 'medium';
       await this.options.auditLog.append({
         actor: AUTOMATION_ACTOR,
         action: 'gate.decision',
         entityRef: deployment.entityRef,
-        severity: decision === 'pause' ? 'low' : 'medium',
-        details: {
-          decisionId: recorded.decision.id,
-          deploymentId: deployment.id,
-          application: deployment.application,
-          environment: deployment.environment,
-          step: stepKey,
-          decision,
-          reason,
-          gateEvaluationId: evaluation.id,
-          gateResult: evaluation.result,
-          gateScore: evaluation.score,
-          ...(analysis
-            ? {
-                canaryAnalysisId: analysis.id,
-                canaryClassification: analysis.classification,
-                canaryScore: analysis.score,
-              }
-            : {}),
-        },
+        severity,
+        details,
+      });
+      await this.auditorEvent('gate-decision', severity, {
+        entityRef: deployment.entityRef,
+        ...details,
       });
     }
-    const stored = recorded.decision;
-    if (stored.actionStatus === 'recorded') {
-      return this.act(deployment, stored);
+    return this.resume(deployment, recorded.decision);
+  }
+
+  /** What a recorded decision means now: act on it, or report it. */
+  private async resume(
+    deployment: DeploymentRecord,
+    decision: StoredGateDecision,
+  ): Promise<Observation | undefined> {
+    switch (decision.actionStatus) {
+      case 'recorded':
+        return this.act(deployment, decision);
+      case 'failed':
+        return { state: 'paused', message: gaveUpMessage(decision) };
+      default:
+        return decision.decision === 'pause'
+          ? { state: 'paused', message: waitingMessage(decision) }
+          : undefined;
     }
-    return stored.decision === 'pause'
-      ? { state: 'paused', message: waitingMessage(stored) }
-      : undefined;
   }
 
   /**
@@ -234,21 +318,90 @@ export class ProgressiveDelivery
     return this.options.decisions.list(entityRef);
   }
 
-  /** Issues the decided command once (the key makes a repeat a replay). */
+  /**
+   * Issues the decided command once (the key makes a repeat a replay). A
+   * refused or failing command is retried on later passes, at most
+   * {@link MAX_ACTION_ATTEMPTS} times; then it is given up, audited with
+   * severity high, and the rollout waits for a human.
+   */
   private async act(
     deployment: DeploymentRecord,
     decision: StoredGateDecision,
   ): Promise<Observation> {
     const entity = await this.entityOf(deployment.entityRef);
     const action = decision.decision === 'promote' ? 'promote-full' : 'abort';
-    await this.options.commands.execute({
-      entity,
-      application: deployment.application,
-      actor: AUTOMATION_ACTOR,
-      idempotencyKey: `auto:${deployment.id}:${decision.stepKey}:${action}`,
-      request: { type: 'rollout', action },
-    });
+    // A new key per retry of a refused command (its key would replay the
+    // refusal); only refused or never-sent commands are retried.
+    const idempotencyKey = `auto:${deployment.id}:${decision.stepKey}:${action}${
+      decision.actionAttempts > 0 ? `:retry-${decision.actionAttempts}` : ''
+    }`;
+    try {
+      await this.options.commands.execute({
+        entity,
+        application: deployment.application,
+        actor: AUTOMATION_ACTOR,
+        idempotencyKey,
+        request: { type: 'rollout', action },
+      });
+    } catch (error) {
+      // Argo CD took the command and only our bookkeeping failed: the next
+      // pass replays the same key and learns the outcome, never re-sending.
+      const sent = await this.options.deployments.findByIdempotencyKey(
+        AUTOMATION_ACTOR,
+        idempotencyKey,
+      );
+      if (sent && sent.state !== 'failed') throw error;
+      const attempts = decision.actionAttempts + 1;
+      const message = error instanceof Error ? error.message : String(error);
+      const failed = attempts >= MAX_ACTION_ATTEMPTS;
+      const updated = await this.options.decisions.recordActionFailure(
+        decision.id,
+        { attempts, error: message, giveUp: failed },
+      );
+      this.options.logger.warn(
+        `Automatic ${action} of deployment ${deployment.id} failed (attempt ${attempts} of ${MAX_ACTION_ATTEMPTS}): ${message}`,
+      );
+      if (!failed) {
+        return {
+          state: deployment.state,
+          message: `Automatic ${action} failed (attempt ${attempts} of ${MAX_ACTION_ATTEMPTS}, retrying): ${message}`,
+        };
+      }
+      const details = {
+        decisionId: decision.id,
+        deploymentId: deployment.id,
+        application: deployment.application,
+        environment: deployment.environment,
+        step: decision.stepKey,
+        action,
+        attempts,
+        error: message,
+      };
+      await this.options.auditLog.append({
+        actor: AUTOMATION_ACTOR,
+        action: 'gate.action.failed',
+        entityRef: deployment.entityRef,
+        severity: 'high',
+        details,
+      });
+      await this.auditorEvent(
+        'gate-automatic-command',
+        'high',
+        { entityRef: deployment.entityRef, ...details },
+        error,
+      );
+      return { state: 'paused', message: gaveUpMessage(updated) };
+    }
     await this.options.decisions.markDone(decision.id);
+    await this.auditorEvent('gate-automatic-command', 'medium', {
+      entityRef: deployment.entityRef,
+      decisionId: decision.id,
+      deploymentId: deployment.id,
+      application: deployment.application,
+      environment: deployment.environment,
+      step: decision.stepKey,
+      action,
+    });
     return decision.decision === 'promote'
       ? {
           state: 'promoting',
@@ -258,6 +411,32 @@ export class ProgressiveDelivery
           state: 'paused',
           message: `Aborting automatically: ${decision.reason}`,
         };
+  }
+
+  /**
+   * A Backstage auditor event for work nobody requested over HTTP (there is
+   * no request to attach: the initiator is the plugin itself).
+   */
+  private async auditorEvent(
+    eventId: string,
+    severityLevel: 'low' | 'medium' | 'high',
+    meta: Record<string, unknown>,
+    error?: unknown,
+  ): Promise<void> {
+    const { auditor } = this.options;
+    if (!auditor) return;
+    const event = await auditor.createEvent({
+      eventId,
+      severityLevel,
+      meta: { actor: AUTOMATION_ACTOR, ...meta },
+    });
+    if (error === undefined) {
+      await event.success();
+    } else {
+      await event.fail({
+        error: error instanceof Error ? error : new Error(String(error)),
+      });
+    }
   }
 
   private async entityOf(entityRef: string): Promise<Entity> {
@@ -277,17 +456,49 @@ function waitingMessage(decision: StoredGateDecision): string {
   return `Waiting for a human: ${decision.reason}`;
 }
 
+function gaveUpMessage(decision: StoredGateDecision): string {
+  const action = decision.decision === 'promote' ? 'promote' : 'abort';
+  return `Automatic ${action} gave up after ${
+    decision.actionAttempts
+  } failed attempts (${
+    decision.actionError ?? 'unknown error'
+  }); a human must ${action} or roll back. Decided: ${decision.reason}`;
+}
+
+/**
+ * Why an entity's gate is not set up for automatic judging, or undefined
+ * when it is (Prometheus: a `praevisio.io/slo`; Keptn: a `keptn.sh/project`).
+ */
+function gateNotConfigured(entity: Entity): string | undefined {
+  const annotations = entity.metadata.annotations ?? {};
+  let provider;
+  try {
+    provider = gateProviderOf(entity);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  if (provider === 'keptn') {
+    return annotations[KEPTN_PROJECT_ANNOTATION]
+      ? undefined
+      : `no ${KEPTN_PROJECT_ANNOTATION} annotation`;
+  }
+  return annotations[SLO_ANNOTATION]
+    ? undefined
+    : `no ${SLO_ANNOTATION} annotation`;
+}
+
 /** The decision rule; any doubt pauses, any failure aborts. */
 export function decide(
   evaluation: GateEvaluationDto,
   analysis: CanaryAnalysisDto | undefined,
   autoPromote: boolean,
+  noCanaryReason = 'no separate stable and canary pods',
 ): { decision: 'promote' | 'abort' | 'pause'; reason: string } {
   const parts = [`gate ${evaluation.result} (score ${evaluation.score})`];
   if (analysis) {
     parts.push(`canary ${analysis.classification} (score ${analysis.score})`);
   } else {
-    parts.push('no canary analysis (no separate stable and canary pods)');
+    parts.push(`no canary analysis (${noCanaryReason})`);
   }
   const summary = parts.join(', ');
   if (

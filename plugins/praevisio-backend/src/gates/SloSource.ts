@@ -141,6 +141,20 @@ export class SloSource {
         `The entity has no ${SLO_ANNOTATION} annotation; add one pointing to its slo.yaml`,
       );
     }
+    const { sli, sliLocation } = await this.readSli(entity);
+    return {
+      slo: parseLocated(sloFile, SLO_ANNOTATION, parseSlo),
+      sli,
+      sloText: sloFile.text,
+      sloLocation: sloFile.location,
+      sliLocation,
+    };
+  }
+
+  /** The entity's sli.yaml alone (what canary analysis needs); 400 on problems. */
+  async readSli(
+    entity: Entity,
+  ): Promise<{ sli: SliDocument; sliLocation: string }> {
     const sliFile = await this.readAnnotated(entity, SLI_ANNOTATION);
     if (!sliFile) {
       throw new InputError(
@@ -148,10 +162,7 @@ export class SloSource {
       );
     }
     return {
-      slo: parseLocated(sloFile, SLO_ANNOTATION, parseSlo),
       sli: parseLocated(sliFile, SLI_ANNOTATION, parseSli),
-      sloText: sloFile.text,
-      sloLocation: sloFile.location,
       sliLocation: sliFile.location,
     };
   }

@@ -6,6 +6,7 @@ import {
   TERMINAL_DEPLOYMENT_STATES,
 } from '@praevisio/backstage-plugin-common';
 import { assertTransition, isTerminalState } from './deploymentStateMachine';
+import { isUniqueViolation } from '../service/databaseErrors';
 
 const TABLE = 'praevisio_deployments';
 
@@ -215,15 +216,6 @@ export function toDeploymentDto(record: DeploymentRecord): DeploymentDto {
   };
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: string; message?: string };
-  return (
-    e?.code === '23505' || // PostgreSQL unique_violation
-    e?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
-    e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
-    /UNIQUE constraint failed/.test(e?.message ?? '')
-  );
-}
 
 /** knex implementation; safe with several replicas on one PostgreSQL. */
 export class DatabaseDeploymentStore implements DeploymentStore {

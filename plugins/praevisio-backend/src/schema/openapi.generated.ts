@@ -685,6 +685,14 @@ export const spec = {
               "keptn"
             ]
           },
+          "providerInstance": {
+            "type": "string",
+            "description": "The configured Prometheus or Keptn instance that answered."
+          },
+          "keptnContext": {
+            "type": "string",
+            "description": "Keptn's context of the evaluation (provider keptn), the link to its evidence in Keptn."
+          },
           "window": {
             "type": "object",
             "required": [

@@ -13,7 +13,12 @@ import {
   KeptnNotFoundError,
 } from './errors';
 import type { KeptnTriggerEvaluationRequest } from './types';
-import { FakeKeptn, FINISHED, startFakeKeptn } from './__testUtils__/fakeKeptn';
+import {
+  FakeKeptn,
+  FINISHED,
+  SLO,
+  startFakeKeptn,
+} from './__testUtils__/fakeKeptn';
 
 const TOKEN = 'keptn-secret-token-42';
 const FAST_RETRY = { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2 };
@@ -66,6 +71,8 @@ describe('KeptnClient against a local Keptn', () => {
       'pass',
       'pass',
     ]);
+    // The slo.yaml Keptn scored with comes back decoded, as evidence.
+    expect(finished!.evaluation.sloFileContent).toBe(SLO);
 
     const [post, get] = keptn.requests;
     expect(post.headers['x-token']).toBe(TOKEN);
@@ -200,6 +207,19 @@ describe('KeptnClient against a local Keptn', () => {
     await expect(client.getEvaluationFinished('no-score-ctx')).rejects.toThrow(
       /score/,
     );
+    keptn.addRawEvent('bad-slo-ctx', {
+      data: {
+        result: 'pass',
+        evaluation: {
+          score: 100,
+          result: 'pass',
+          sloFileContent: 'not base64 at all!',
+        },
+      },
+    });
+    const badSlo = await client.getEvaluationFinished('bad-slo-ctx');
+    expect(badSlo?.result).toBe('pass');
+    expect(badSlo?.evaluation.sloFileContent).toBeUndefined();
   });
 
   it('accepts a URL ending in /api, as the Keptn CLI endpoint is written', async () => {

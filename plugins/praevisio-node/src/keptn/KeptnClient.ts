@@ -143,6 +143,19 @@ function resultOf(value: unknown, what: string): KeptnEvaluationResult {
 }
 
 /**
+ * The lighthouse attaches the slo.yaml it scored with, base64-encoded; it is
+ * evidence, so anything that is not clean base64 text is left out rather
+ * than guessed at.
+ */
+function decodeSloFileContent(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value === '') return undefined;
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value) || value.length % 4 !== 0) {
+    return undefined;
+  }
+  return Buffer.from(value, 'base64').toString('utf8');
+}
+
+/**
  * Reads an `evaluation.finished` event. Anything that does not say clearly
  * pass, warning or fail is refused rather than guessed (fail closed).
  */
@@ -184,6 +197,7 @@ function parseFinishedEvent(
       comparedEvents: Array.isArray(e.comparedEvents)
         ? e.comparedEvents.filter((x): x is string => typeof x === 'string')
         : undefined,
+      sloFileContent: decodeSloFileContent(e.sloFileContent),
     };
   } else if (errored) {
     evaluation = { score: 0, result: 'fail', indicatorResults: [] };

@@ -94,6 +94,8 @@ export interface KeptnEvaluationFinished {
     indicatorResults: KeptnIndicatorResult[];
     gitCommit?: string;
     comparedEvents?: string[];
+    /** The slo.yaml Keptn scored with (decoded from `sloFileContent`). */
+    sloFileContent?: string;
   };
   gitcommitid?: string;
 }

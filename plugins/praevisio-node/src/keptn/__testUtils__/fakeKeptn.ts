@@ -124,6 +124,7 @@ export async function startFakeKeptn(token: string): Promise<FakeKeptn> {
               score: gate.score,
               result: errored ? 'fail' : gate.result,
               indicatorResults: gate.indicatorResults,
+              sloFileContent: Buffer.from(SLO, 'utf8').toString('base64'),
             },
           },
         });
