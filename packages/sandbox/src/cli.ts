@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { ArgoCdSimulator, seedDemoApplications } from './argocd';
 import { startControlServer } from './control';
 import { KeptnSimulator } from './keptn';
+import { demoKeptnSeeds } from './keptn/demoSeeds';
 import {
   PROMETHEUS_INSTALL_HINT,
   SandboxPrometheus,
@@ -122,6 +123,7 @@ export function createProgram(): Command {
         tickMs: opts.tickMs,
         host: opts.host,
       });
+      for (const seed of demoKeptnSeeds()) keptn.seed(seed);
       const keptnUrl = (await keptn.start(opts.keptnPort)).url;
       stops.push(() => keptn.stop());
       const out = [

@@ -59,4 +59,27 @@ describe('GateDecisionsList', () => {
       screen.getByText(/No promote, abort or pause decision/),
     ).toBeInTheDocument();
   });
+
+  it('says when an automatic command was given up and a human must act', async () => {
+    await renderInTestApp(
+      <GateDecisionsList
+        decisions={[
+          makeGateDecision({
+            actionFailed: {
+              attempts: 5,
+              error: 'Rollout payments is not paused',
+            },
+          }),
+          makeGateDecision({ id: 'dec-2' }),
+        ]}
+      />,
+    );
+    const items = within(
+      screen.getByRole('list', { name: 'Gate decisions' }),
+    ).getAllByRole('listitem');
+    expect(items[0]).toHaveTextContent(
+      'The automatic abort gave up after 5 failed attempts (Rollout payments is not paused): a human must act.',
+    );
+    expect(items[1]).not.toHaveTextContent(/gave up/);
+  });
 });

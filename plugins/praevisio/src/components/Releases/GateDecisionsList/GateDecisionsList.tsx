@@ -44,7 +44,23 @@ export function GateDecisionsList(props: GateDecisionsListProps) {
                 <RelativeTime value={d.at} />
               </>
             }
-            secondary={d.reason}
+            secondary={
+              <>
+                {d.reason}
+                {d.actionFailed && (
+                  <Typography
+                    component="span"
+                    variant="body2"
+                    color="error"
+                    display="block"
+                  >
+                    The automatic {d.decision} gave up after{' '}
+                    {d.actionFailed.attempts} failed attempts (
+                    {d.actionFailed.error}): a human must act.
+                  </Typography>
+                )}
+              </>
+            }
           />
           {d.gateEvaluationId && onShowEvaluation && (
             <Button

@@ -27,6 +27,25 @@ describe('GateEvaluationDialog', () => {
     expect(screen.getByText(/provider prometheus/)).toBeInTheDocument();
   });
 
+  it('says when Keptn scored the gate, with its context as the link to the evidence', async () => {
+    await renderInTestApp(
+      <GateEvaluationDialog
+        evaluation={makeGateEvaluation({
+          provider: 'keptn',
+          providerInstance: 'legacy',
+          keptnContext: '6a3f1c2e-0000-4000-8000-000000000001',
+        })}
+        onClose={jest.fn()}
+      />,
+    );
+    expect(
+      screen.getByText(
+        /scored by Keptn 'legacy' \(keptnContext 6a3f1c2e-0000-4000-8000-000000000001\)/,
+      ),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/provider prometheus/)).not.toBeInTheDocument();
+  });
+
   it('shows why SLIs have no value and marks violated targets', async () => {
     const base = makeGateEvaluation();
     await renderInTestApp(

@@ -60,6 +60,18 @@ export interface GateEvaluationDetailsProps {
   evaluation: GateEvaluationDto;
 }
 
+/** Who scored the gate: "scored by Keptn 'legacy' (context …)" or "Prometheus 'main'". */
+export function providerText(ev: GateEvaluationDto): string {
+  if (ev.provider === 'keptn') {
+    return `scored by Keptn${
+      ev.providerInstance ? ` '${ev.providerInstance}'` : ''
+    }${ev.keptnContext ? ` (keptnContext ${ev.keptnContext})` : ''}`;
+  }
+  return `provider prometheus${
+    ev.providerInstance ? ` '${ev.providerInstance}'` : ''
+  }`;
+}
+
 /** Everything a gate evaluation is made of, so its score can be retraced. */
 export function GateEvaluationDetails(props: GateEvaluationDetailsProps) {
   const { evaluation: ev } = props;
@@ -74,7 +86,7 @@ export function GateEvaluationDetails(props: GateEvaluationDetailsProps) {
       </Box>
       <Typography variant="body2" color="textSecondary" paragraph>
         Window {formatDateTime(ev.window.start)} –{' '}
-        {formatDateTime(ev.window.end)} · provider {ev.provider} · {ev.trigger}{' '}
+        {formatDateTime(ev.window.end)} · {providerText(ev)} · {ev.trigger}{' '}
         evaluation by {ev.triggeredBy}
         {ev.comparedEvaluationIds.length > 0 &&
           ` · baseline from ${ev.comparedEvaluationIds.length} earlier evaluation(s)`}
