@@ -5,9 +5,9 @@ describe('demo Keptn seeds', () => {
   it('hold a valid slo.yaml per stage, and prod warns on its key SLI', () => {
     const seeds = demoKeptnSeeds();
     expect(seeds.map(s => `${s.project}/${s.stage}/${s.service}`)).toEqual([
-      'platform/dev/notification-worker',
-      'platform/staging/notification-worker',
-      'platform/prod/notification-worker',
+      'finance/dev/ledger-service',
+      'finance/staging/ledger-service',
+      'finance/prod/ledger-service',
     ]);
     const results = seeds.map(
       s => evaluateGate({ slo: parseSlo(s.slo), values: s.values }).result,
