@@ -1,7 +1,6 @@
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, ServiceUnavailableError } from '@backstage/errors';
 import {
-  GateResult,
   IndicatorResult,
   IndicatorStatus,
 } from '@praevisio/backstage-plugin-common';
@@ -12,6 +11,7 @@ import {
 } from '@praevisio/backstage-plugin-node';
 import { Knex } from 'knex';
 import { isUniqueViolation } from '../service/databaseErrors';
+import { StoredGateEvaluation } from './GateEvaluationStore';
 
 export const GATE_PROVIDER_ANNOTATION = 'praevisio.io/gate-provider';
 export const KEPTN_SERVICE_ANNOTATION = 'keptn.sh/service';
@@ -40,20 +40,21 @@ export function gateProviderOf(entity: Entity): GateProviderName {
 }
 
 /** What a provider answered for one evaluation, before it is stored. */
-export interface GateProviderOutcome {
-  result: GateResult;
-  score: number;
-  indicatorResults: IndicatorResult[];
-  values: Record<string, number | null>;
-  errors: Record<string, string>;
-  comparedEvaluationIds: string[];
-  providerInstance?: string;
-  keptnContext?: string;
-  sloText?: string;
-  sloLocation?: string;
-  sliLocation?: string;
-  message?: string;
-}
+export type GateProviderOutcome = Pick<
+  StoredGateEvaluation,
+  | 'result'
+  | 'score'
+  | 'indicatorResults'
+  | 'values'
+  | 'errors'
+  | 'comparedEvaluationIds'
+  | 'providerInstance'
+  | 'keptnContext'
+  | 'sloText'
+  | 'sloLocation'
+  | 'sliLocation'
+  | 'message'
+>;
 
 const TRIGGERS = 'praevisio_gate_keptn_triggers';
 
@@ -213,7 +214,12 @@ export class KeptnGateProvider {
   }
 }
 
-const STATUSES: readonly IndicatorStatus[] = ['pass', 'warning', 'fail', 'info'];
+const STATUSES: readonly IndicatorStatus[] = [
+  'pass',
+  'warning',
+  'fail',
+  'info',
+];
 
 /** Keptn's indicator result in Praevisio's (identical) shape, defaults filled. */
 function toIndicatorResult(r: KeptnIndicatorResult): IndicatorResult {

@@ -332,9 +332,19 @@ export class ProgressiveDelivery
     const action = decision.decision === 'promote' ? 'promote-full' : 'abort';
     // A new key per retry of a refused command (its key would replay the
     // refusal); only refused or never-sent commands are retried.
-    const idempotencyKey = `auto:${deployment.id}:${decision.stepKey}:${action}${
+    const idempotencyKey = `auto:${deployment.id}:${
+      decision.stepKey
+    }:${action}${
       decision.actionAttempts > 0 ? `:retry-${decision.actionAttempts}` : ''
     }`;
+    const command = {
+      decisionId: decision.id,
+      deploymentId: deployment.id,
+      application: deployment.application,
+      environment: deployment.environment,
+      step: decision.stepKey,
+      action,
+    };
     try {
       await this.options.commands.execute({
         entity,
@@ -367,16 +377,7 @@ export class ProgressiveDelivery
           message: `Automatic ${action} failed (attempt ${attempts} of ${MAX_ACTION_ATTEMPTS}, retrying): ${message}`,
         };
       }
-      const details = {
-        decisionId: decision.id,
-        deploymentId: deployment.id,
-        application: deployment.application,
-        environment: deployment.environment,
-        step: decision.stepKey,
-        action,
-        attempts,
-        error: message,
-      };
+      const details = { ...command, attempts, error: message };
       await this.options.auditLog.append({
         actor: AUTOMATION_ACTOR,
         action: 'gate.action.failed',
@@ -395,12 +396,7 @@ export class ProgressiveDelivery
     await this.options.decisions.markDone(decision.id);
     await this.auditorEvent('gate-automatic-command', 'medium', {
       entityRef: deployment.entityRef,
-      decisionId: decision.id,
-      deploymentId: deployment.id,
-      application: deployment.application,
-      environment: deployment.environment,
-      step: decision.stepKey,
-      action,
+      ...command,
     });
     return decision.decision === 'promote'
       ? {
