@@ -1,27 +1,21 @@
 import {
   AuditorService,
-  BackstageCredentials,
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { ApiRouter } from '@backstage/backend-openapi-utils';
-import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { InputError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import {
-  AuthorizeResult,
-  ResourcePermission,
-} from '@backstage/plugin-permission-common';
 import {
   praevisioGateOverridePermission,
   praevisioReleaseDeployPermission,
   praevisioReleaseReadPermission,
 } from '@praevisio/backstage-plugin-common';
-import { Request } from 'express';
 import { spec } from '../schema/openapi.generated';
 import { parseWindow } from './GateEvaluationService';
 import { Gates } from './Gates';
 import { actorOf, idempotencyKeyOf } from '../service/requestContext';
+import { createEntityAuthorizer } from '../service/entityAuthorizer';
 
 export interface GatesRoutesOptions {
   httpAuth: HttpAuthService;
@@ -31,9 +25,6 @@ export interface GatesRoutesOptions {
   gates: Gates;
   clock?: () => Date;
 }
-
-type EntityParams = { kind: string; namespace: string; name: string };
-type AnyRequest = Request<any, any, any, any>;
 
 const MIN_REASON_LENGTH = 10;
 
@@ -48,33 +39,11 @@ export function registerGatesRoutes(
   const { httpAuth, permissions, auditor, catalog, gates } = options;
   const clock = options.clock ?? (() => new Date());
 
-  async function authorizedEntity(
-    req: AnyRequest,
-    required: ResourcePermission<'catalog-entity'>,
-  ): Promise<{ entity: Entity; credentials: BackstageCredentials }> {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    const { kind, namespace, name } = req.params as EntityParams;
-    const entity = await catalog.getEntityByRef(
-      { kind, namespace, name },
-      { credentials },
-    );
-    if (!entity) {
-      throw new NotFoundError(`Entity ${kind}:${namespace}/${name} not found`);
-    }
-    const entityRef = stringifyEntityRef(entity);
-    const [decision] = await permissions.authorize(
-      [{ permission: required, resourceRef: entityRef }],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `Missing permission ${required.name} for ${entityRef}`,
-      );
-    }
-    return { entity, credentials };
-  }
+  const authorizedEntity = createEntityAuthorizer({
+    httpAuth,
+    permissions,
+    catalog,
+  });
 
   router.get('/entities/:kind/:namespace/:name/gates', async (req, res) => {
     const { entity } = await authorizedEntity(

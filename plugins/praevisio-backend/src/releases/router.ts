@@ -1,29 +1,28 @@
 import {
   AuditorService,
   AuditorServiceEventSeverityLevel,
-  BackstageCredentials,
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { ApiRouter } from '@backstage/backend-openapi-utils';
-import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { NotAllowedError, NotFoundError } from '@backstage/errors';
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import {
-  AuthorizeResult,
-  ResourcePermission,
-} from '@backstage/plugin-permission-common';
+import { ResourcePermission } from '@backstage/plugin-permission-common';
 import {
   praevisioReleaseDeployPermission,
   praevisioReleasePromotePermission,
   praevisioReleaseReadPermission,
   praevisioReleaseRollbackPermission,
 } from '@praevisio/backstage-plugin-common';
-import { Request, Response } from 'express';
+import { Response } from 'express';
 import { spec } from '../schema/openapi.generated';
 import { ReleaseCommandRequest } from './commandRules';
 import { Releases } from './Releases';
 import { actorOf, idempotencyKeyOf } from '../service/requestContext';
+import {
+  createEntityAuthorizer,
+  EntityRequest,
+} from '../service/entityAuthorizer';
 
 export interface ReleasesRoutesOptions {
   httpAuth: HttpAuthService;
@@ -34,8 +33,6 @@ export interface ReleasesRoutesOptions {
 }
 
 type EntityParams = { kind: string; namespace: string; name: string };
-/** Any typed OpenAPI request; they differ only in params, query and body. */
-type AnyRequest = Request<any, any, any, any>;
 
 /**
  * Releases routes. Each handler parses, authorizes against the entity (the
@@ -48,41 +45,15 @@ export function registerReleasesRoutes(
 ): void {
   const { httpAuth, permissions, auditor, catalog, releases } = options;
 
-  /** The entity, if it exists for the caller and every permission allows. */
-  async function authorizedEntity(
-    req: AnyRequest,
-    required: ResourcePermission<'catalog-entity'>[],
-  ): Promise<{ entity: Entity; credentials: BackstageCredentials }> {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    const { kind, namespace, name } = req.params as EntityParams;
-    const entity = await catalog.getEntityByRef(
-      { kind, namespace, name },
-      { credentials },
-    );
-    if (!entity) {
-      throw new NotFoundError(`Entity ${kind}:${namespace}/${name} not found`);
-    }
-    const entityRef = stringifyEntityRef(entity);
-    const decisions = await permissions.authorize(
-      required.map(permission => ({ permission, resourceRef: entityRef })),
-      { credentials },
-    );
-    const denied = required.find(
-      (_, i) => decisions[i].result !== AuthorizeResult.ALLOW,
-    );
-    if (denied) {
-      throw new NotAllowedError(
-        `Missing permission ${denied.name} for ${entityRef}`,
-      );
-    }
-    return { entity, credentials };
-  }
+  const authorizedEntity = createEntityAuthorizer({
+    httpAuth,
+    permissions,
+    catalog,
+  });
 
   /** A command: audited from the first line, so refusals are audited too. */
   async function runCommand(
-    req: AnyRequest,
+    req: EntityRequest,
     res: Response,
     command: {
       eventId: string;
