@@ -18,7 +18,6 @@ export interface StoredGateDecision extends GateDecisionDto {
   actionError?: string;
 }
 
-
 function fromRow(r: any): StoredGateDecision {
   return {
     id: r.id,
@@ -125,7 +124,10 @@ export class GateDecisionStore {
       return actionStatus === 'failed'
         ? {
             ...dto,
-            actionFailed: { attempts: actionAttempts, error: actionError ?? '' },
+            actionFailed: {
+              attempts: actionAttempts,
+              error: actionError ?? '',
+            },
           }
         : dto;
     });

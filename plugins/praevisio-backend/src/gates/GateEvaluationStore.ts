@@ -49,7 +49,6 @@ interface Row {
   override_at: string | null;
 }
 
-
 function toRow(e: StoredGateEvaluation): Row {
   return {
     id: e.id,

@@ -49,7 +49,10 @@ export function readGatesSettings(config: RootConfigService): GatesSettings {
     canaryStepSeconds: positive('canaryStepSeconds', 10),
     canaryRateWindowSeconds: positive('canaryRateWindowSeconds', 60),
     queryTimeoutSeconds: positive('queryTimeoutSeconds', 30),
-    keptnEvaluationTimeoutSeconds: positive('keptnEvaluationTimeoutSeconds', 60),
+    keptnEvaluationTimeoutSeconds: positive(
+      'keptnEvaluationTimeoutSeconds',
+      60,
+    ),
   };
 }
 

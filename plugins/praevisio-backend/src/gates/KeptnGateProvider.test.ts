@@ -146,9 +146,9 @@ describe('Keptn v1 adapter for quality gates', () => {
     });
     expect(rescored.score).toBe(evaluation.score);
     expect(rescored.result).toBe(evaluation.result);
-    expect(rescored.indicatorResults.map(r => [r.value.metric, r.status])).toEqual(
-      evaluation.indicatorResults.map(r => [r.value.metric, r.status]),
-    );
+    expect(
+      rescored.indicatorResults.map(r => [r.value.metric, r.status]),
+    ).toEqual(evaluation.indicatorResults.map(r => [r.value.metric, r.status]));
   });
 
   it('waits for the evaluation it already triggered under the same key (restart, replay)', async () => {

@@ -17,7 +17,10 @@ import { auditorMock } from '../__testUtils__/auditorMock';
 import { CanaryAnalysisService } from './CanaryAnalysisService';
 import { GateDecisionStore } from './GateDecisionStore';
 import { GateEvaluationService } from './GateEvaluationService';
-import { MAX_ACTION_ATTEMPTS, ProgressiveDelivery } from './ProgressiveDelivery';
+import {
+  MAX_ACTION_ATTEMPTS,
+  ProgressiveDelivery,
+} from './ProgressiveDelivery';
 
 const ENTITY_REF = 'component:default/shop';
 const PAUSED_AT = '2026-11-27T10:00:00.000Z';
@@ -131,7 +134,15 @@ describe('automatic progressive delivery when things go wrong', () => {
     });
     const observe = () =>
       delivery.observe(deployment, rollout, { state: 'paused' });
-    return { delivery, observe, evaluate, execute, auditor, auditLog, decisions };
+    return {
+      delivery,
+      observe,
+      evaluate,
+      execute,
+      auditor,
+      auditLog,
+      decisions,
+    };
   }
 
   it(`gives up a refused automatic abort after ${MAX_ACTION_ATTEMPTS} attempts, audited high, and leaves it to a human`, async () => {
@@ -166,9 +177,7 @@ describe('automatic progressive delivery when things go wrong', () => {
       'no canary analysis (no Prometheus is configured)',
     );
     const audit = await a.auditLog.list({ entityRef: ENTITY_REF });
-    expect(
-      audit.map(e => `${e.actor} ${e.action} ${e.severity}`),
-    ).toEqual(
+    expect(audit.map(e => `${e.actor} ${e.action} ${e.severity}`)).toEqual(
       expect.arrayContaining([
         'praevisio gate.decision medium',
         'praevisio gate.action.failed high',
@@ -192,7 +201,9 @@ describe('automatic progressive delivery when things go wrong', () => {
         throw new Error('database connection lost');
       },
       sent: key =>
-        key === sentKey ? ({ state: 'promoting' } as DeploymentRecord) : undefined,
+        key === sentKey
+          ? ({ state: 'promoting' } as DeploymentRecord)
+          : undefined,
     });
     await expect(a.observe()).rejects.toThrow('database connection lost');
     await expect(a.observe()).rejects.toThrow('database connection lost');
