@@ -1437,7 +1437,7 @@ export const spec = {
     "/entities/{kind}/{namespace}/{name}/gates/evaluate": {
       "post": {
         "operationId": "EvaluateGate",
-        "description": "Evaluates the entity's quality gate (praevisio.io/slo and praevisio.io/sli) on Prometheus for a window (default: the last 5 minutes) and stores the result. A provider failure stores an `errored` evaluation (fail closed). Needs praevisio.release.deploy on the entity and an Idempotency-Key header; a replay returns the first evaluation.",
+        "description": "Evaluates the entity's quality gate (praevisio.io/slo and praevisio.io/sli) on Prometheus for a window (default: the last 5 minutes) and stores the result; with praevisio.io/gate-provider keptn, has the configured Keptn v1 score it instead (the answer can take up to praevisio.gates.keptnEvaluationTimeoutSeconds). A provider failure stores an `errored` evaluation (fail closed). Needs praevisio.release.deploy on the entity and an Idempotency-Key header; a replay returns the first evaluation.",
         "parameters": [
           {
             "$ref": "#/components/parameters/EntityKind"
