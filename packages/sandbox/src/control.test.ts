@@ -112,7 +112,80 @@ describe('sandbox control API', () => {
     expect((await notSha.json()).error).toMatch(/must be a Git SHA/);
   });
 
-  it('answers 409 to the bad knobs without workload metrics', async () => {
+  it('lands a marginal revision, and takes bad: true as the bad quality', async () => {
+    const res = await post(
+      '/control/argocd/applications/payments-api-staging/revisions',
+      { quality: 'marginal', message: 'feat: slower fraud rules' },
+    );
+    expect(res.status).toBe(201);
+    const { revision, ...rest } = await res.json();
+    expect(rest).toEqual({ quality: 'marginal', bad: false });
+    expect(workloads.revisionQuality(revision)).toBe('marginal');
+    expect(argocd.application('payments-api-staging')?.status.sync.status).toBe(
+      'OutOfSync',
+    );
+
+    const alias = await post(
+      '/control/argocd/applications/payments-api-staging/revisions',
+      { bad: true, quality: 'bad' },
+    );
+    expect(alias.status).toBe(201);
+    const aliased = await alias.json();
+    expect(aliased).toMatchObject({ quality: 'bad', bad: true });
+    expect(workloads.revisionQuality(aliased.revision)).toBe('bad');
+  });
+
+  it('rejects an unknown or contradictory quality, naming the field', async () => {
+    const path = '/control/argocd/applications/ledger-service-dev/revisions';
+    const syncStatus = () =>
+      argocd.application('ledger-service-dev')?.status.sync.status;
+    expect(syncStatus()).toBe('Synced');
+    const unknown = await post(path, { quality: 'flaky' });
+    expect(unknown.status).toBe(400);
+    expect((await unknown.json()).error).toBe(
+      "quality must be one of healthy, marginal, bad, got 'flaky'",
+    );
+    const wrongType = await post(path, { quality: 2 });
+    expect(wrongType.status).toBe(400);
+    expect((await wrongType.json()).error).toMatch(/^quality must be one of/);
+    const contradiction = await post(path, { bad: true, quality: 'marginal' });
+    expect(contradiction.status).toBe(400);
+    expect((await contradiction.json()).error).toMatch(
+      /^bad: true contradicts quality 'marginal'/,
+    );
+    // Nothing landed.
+    expect(syncStatus()).toBe('Synced');
+  });
+
+  it('sets a revision’s quality', async () => {
+    const revision = 'FEDCBA0123456789abcdef0123456789abcdef01';
+    const path = `/control/workloads/revisions/${revision}/quality`;
+    const res = await post(path, { quality: 'marginal' });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      revision: revision.toLowerCase(),
+      quality: 'marginal',
+    });
+    expect(workloads.revisionQuality(revision)).toBe('marginal');
+    expect((await post(path, { quality: 'bad' })).status).toBe(200);
+    expect(workloads.isRevisionBad(revision)).toBe(true);
+    expect((await post(path, { quality: 'healthy' })).status).toBe(200);
+    expect(workloads.revisionQuality(revision)).toBe('healthy');
+
+    const missing = await post(path, {});
+    expect(missing.status).toBe(400);
+    expect((await missing.json()).error).toBe('quality is required');
+    const invalid = await post(path, { quality: 'MARGINAL' });
+    expect(invalid.status).toBe(400);
+    expect((await invalid.json()).error).toMatch(/^quality must be one of/);
+    const notSha = await post('/control/workloads/revisions/main/quality', {
+      quality: 'bad',
+    });
+    expect(notSha.status).toBe(400);
+    expect((await notSha.json()).error).toMatch(/must be a Git SHA/);
+  });
+
+  it('answers 409 to the quality knobs without workload metrics', async () => {
     expect(
       (
         await post(
@@ -131,5 +204,33 @@ describe('sandbox control API', () => {
         )
       ).status,
     ).toBe(409);
+    expect(
+      (
+        await post(
+          '/control/workloads/revisions/abcdef0/quality',
+          { quality: 'marginal' },
+          bare.url,
+        )
+      ).status,
+    ).toBe(409);
+    expect(
+      (
+        await post(
+          '/control/argocd/applications/payments-api-dev/revisions',
+          { quality: 'marginal' },
+          bare.url,
+        )
+      ).status,
+    ).toBe(409);
+    // A healthy revision needs no workload metrics.
+    expect(
+      (
+        await post(
+          '/control/argocd/applications/payments-api-dev/revisions',
+          { quality: 'healthy' },
+          bare.url,
+        )
+      ).status,
+    ).toBe(201);
   });
 });

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { ArgoCdSimulator } from './argocd';
-import type { WorkloadMetrics } from './workloads';
+import { parseRevisionQuality } from './workloads';
+import type { RevisionQuality, WorkloadMetrics } from './workloads';
 
 /**
  * The sandbox's control API: what a demo or an end-to-end test does to the
@@ -10,18 +11,24 @@ import type { WorkloadMetrics } from './workloads';
  * Argo CD goes down). Served on its own port so the simulated Argo CD API
  * stays exactly the real one. Loopback only; no authentication.
  *
- *   POST /control/argocd/applications/{name}/revisions   {author?, message?, bad?} → {revision, bad}
+ *   POST /control/argocd/applications/{name}/revisions      {author?, message?, quality?, bad?}
+ *                                                           → {revision, quality, bad}
  *   POST /control/argocd/applications/{name}/fail-next-sync
  *   POST /control/argocd/applications/{name}/fail-next-analysis
- *   POST /control/argocd/availability                     {available: boolean}
- *   POST /control/workloads/revisions/{revision}/bad      {bad: boolean} → {revision, bad}
+ *   POST /control/argocd/availability                        {available: boolean}
+ *   POST /control/workloads/revisions/{revision}/quality     {quality} → {revision, quality}
+ *   POST /control/workloads/revisions/{revision}/bad         {bad: boolean} → {revision, bad}
  *
- * `bad` marks a revision as a bad release in the workload metrics: its pods
- * answer ~8% 5xx with p95 ~900 ms (needs `workloads`).
+ * `quality` is how the revision's pods behave in the workload metrics:
+ * `healthy` (default; ~0.1% 5xx, p95 ~250 ms), `marginal` (no 5xx, p95
+ * ~720 ms: the demo quality gate warns, a human decides) or `bad` (~8% 5xx,
+ * p95 ~900 ms: the canary analysis fails). `bad: true` is short for
+ * `quality: 'bad'`, `bad: false` for `healthy`. Anything but healthy needs
+ * `workloads`. Invalid input answers 400 naming the field.
  */
 export async function startControlServer(options: {
   argocd: ArgoCdSimulator;
-  /** Simulated workload metrics; without them the `bad` knobs answer 409. */
+  /** Simulated workload metrics; without them the quality knobs answer 409. */
   workloads?: WorkloadMetrics;
   host?: string;
   port?: number;
@@ -53,16 +60,18 @@ export async function startControlServer(options: {
             stringField(body, 'author') ?? 'Demo Developer <demo@praevisio.io>';
           const message =
             stringField(body, 'message') ?? `feat: demo change to ${name}`;
-          const bad = booleanField(body, 'bad') ?? false;
-          if (bad && !workloads) {
+          const quality = qualityOf(body);
+          if (quality !== 'healthy' && !workloads) {
             reply(409, { error: 'workload metrics are not running' });
             return;
           }
           const revision = randomBytes(20).toString('hex');
-          // Bad from its first pod on.
-          if (bad) workloads?.setRevisionBad(revision, true);
+          // Marginal or bad from its first pod on.
+          if (quality !== 'healthy') {
+            workloads?.setRevisionQuality(revision, quality);
+          }
           argocd.pushRevision(name, revision, { author, message });
-          reply(201, { revision, bad });
+          reply(201, { revision, quality, bad: quality === 'bad' });
         } else if (app[2] === 'fail-next-sync') {
           argocd.failNextSync(name);
           reply(200, { ok: true });
@@ -81,22 +90,37 @@ export async function startControlServer(options: {
         reply(200, { available: body.available });
         return;
       }
-      const badRevision = path.match(
-        /^\/control\/workloads\/revisions\/([^/]+)\/bad$/,
+      const knob = path.match(
+        /^\/control\/workloads\/revisions\/([^/]+)\/(quality|bad)$/,
       );
-      if (badRevision) {
-        const bad = booleanField(body, 'bad');
-        if (bad === undefined) {
-          reply(400, { error: 'bad must be a boolean' });
-          return;
+      if (knob) {
+        let quality: RevisionQuality;
+        if (knob[2] === 'quality') {
+          if (body.quality === undefined) {
+            reply(400, { error: 'quality is required' });
+            return;
+          }
+          quality = parseRevisionQuality(body.quality);
+        } else {
+          const bad = booleanField(body, 'bad');
+          if (bad === undefined) {
+            reply(400, { error: 'bad must be a boolean' });
+            return;
+          }
+          quality = bad ? 'bad' : 'healthy';
         }
         if (!workloads) {
           reply(409, { error: 'workload metrics are not running' });
           return;
         }
-        const revision = decodeURIComponent(badRevision[1]).toLowerCase();
-        workloads.setRevisionBad(revision, bad);
-        reply(200, { revision, bad });
+        const revision = decodeURIComponent(knob[1]).toLowerCase();
+        workloads.setRevisionQuality(revision, quality);
+        reply(
+          200,
+          knob[2] === 'quality'
+            ? { revision, quality }
+            : { revision, bad: quality === 'bad' },
+        );
         return;
       }
       reply(404, { error: `unknown control route ${path}` });
@@ -123,6 +147,19 @@ function stringField(body: Record<string, unknown>, field: string) {
     throw new Error(`${field} must be a non-empty string`);
   }
   return value;
+}
+
+/** `quality`, or the older `bad` flag; both must agree when both are given. */
+function qualityOf(body: Record<string, unknown>): RevisionQuality {
+  const bad = booleanField(body, 'bad');
+  if (body.quality === undefined) return bad ? 'bad' : 'healthy';
+  const quality = parseRevisionQuality(body.quality);
+  if (bad !== undefined && bad !== (quality === 'bad')) {
+    throw new Error(
+      `bad: ${bad} contradicts quality '${quality}'; send only quality`,
+    );
+  }
+  return quality;
 }
 
 function booleanField(body: Record<string, unknown>, field: string) {

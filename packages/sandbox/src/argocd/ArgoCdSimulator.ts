@@ -8,6 +8,7 @@ import { buildRouter } from './routes';
 import { ApplicationStore } from './store';
 import type { Application } from './types';
 import { formatTime } from './util';
+import type { LiveResource } from './workload';
 
 export interface ArgoCdSimulatorOptions {
   applications?: SeedApplication[];
@@ -188,5 +189,16 @@ export class ArgoCdSimulator {
 
   applicationNames(): string[] {
     return this.store.all().map(r => r.name);
+  }
+
+  /**
+   * The live objects of `appName`'s workload as the cluster holds them now
+   * (Rollout or Deployment, ReplicaSets, Pods, AnalysisRuns, Services),
+   * built fresh on each call. Unlike the HTTP API this is not counted in
+   * `stats()`, not delayed by `latencyMs` and still answers while the
+   * simulator is unavailable: pods keep serving when Argo CD is down.
+   */
+  liveResources(appName: string): LiveResource[] | undefined {
+    return this.store.find(appName)?.workload.resources();
   }
 }

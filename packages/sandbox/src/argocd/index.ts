@@ -19,6 +19,7 @@ export type {
 export type { SimulatorToken, SimulatorUser } from './auth';
 export { DEFAULT_USERS } from './auth';
 export type { CommitInfo } from './git';
+export type { LiveResource } from './workload';
 export type {
   BlueGreenStrategy,
   CanaryStep,

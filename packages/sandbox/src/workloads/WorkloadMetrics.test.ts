@@ -9,8 +9,12 @@ import {
   rollCanaryTo,
   series,
 } from './__testUtils__/fixtures';
-import { argoCdPodGroups } from './topology';
-import { LATENCY_BUCKETS, WorkloadMetrics } from './WorkloadMetrics';
+import { argoCdPodGroups, PodGroup } from './topology';
+import {
+  LATENCY_BUCKETS,
+  SeriesSnapshot,
+  WorkloadMetrics,
+} from './WorkloadMetrics';
 
 const TEN_MINUTES = 10 * 60_000;
 
@@ -60,6 +64,20 @@ describe('WorkloadMetrics', () => {
         weight: 100,
       }),
     ]);
+  });
+
+  it('reads the pods in-process: no API calls, and still while Argo CD is down', () => {
+    const argocd = createArgoCd();
+    const before = argoCdPodGroups(argocd);
+    argocd.setAvailable(false);
+    expect(argoCdPodGroups(argocd)).toEqual(before);
+    expect(argocd.requestCount).toBe(0);
+    // Fresh objects each time: a reader cannot change the simulation.
+    const resources = argocd.liveResources('payments-api-prod')!;
+    const rollout = resources.find(r => r.object.kind === 'Rollout')!;
+    (rollout.object.status as { stableRS: string }).stableRS = 'tampered';
+    expect(argoCdPodGroups(argocd)).toEqual(before);
+    expect(argocd.liveResources('nope')).toBeUndefined();
   });
 
   it('labels the canary with the Rollout’s currentPodHash and the pushed revision', async () => {
@@ -135,6 +153,112 @@ describe('WorkloadMetrics', () => {
       series(all, 'payments-api-prod', 'canary'),
     );
     expect(healed.errorRate).toBeLessThan(0.01);
+  });
+
+  it('makes a marginal revision slow without errors, in the warning band from 20 % of traffic', () => {
+    const stable = fakeSha('marginal-stable');
+    const candidate = fakeSha('marginal-candidate');
+    let canaryWeight = 20;
+    const base = { app: 'shop-prod', service: 'shop', stage: 'prod' };
+    const metrics = WorkloadMetrics.create({
+      seed: 'marginal',
+      clock: () => new Date(0),
+      // The demo's prod rate for one service.
+      requestsPerSecond: () => 40,
+      podGroups: (): PodGroup[] => [
+        {
+          ...base,
+          podTemplateHash: 'stable',
+          track: 'stable',
+          revision: stable,
+          replicas: 4,
+          weight: 100 - canaryWeight,
+        },
+        {
+          ...base,
+          podTemplateHash: 'canary',
+          track: 'canary',
+          revision: candidate,
+          replicas: 1,
+          weight: canaryWeight,
+        },
+      ],
+    });
+    metrics.setRevisionQuality(candidate, 'marginal');
+    expect(metrics.revisionQuality(candidate)).toBe('marginal');
+    expect(metrics.isRevisionBad(candidate)).toBe(false);
+
+    // Service-wide, as the quality gate's queries see it (stable + canary).
+    const serviceWide = (after: SeriesSnapshot[], before: SeriesSnapshot[]) => {
+      const parts = (['stable', 'canary'] as const).map(track =>
+        delta(
+          series(after, 'shop-prod', track),
+          before.find(s => s.track === track),
+        ),
+      );
+      const requests = parts[0].requests + parts[1].requests;
+      const cumulative = LATENCY_BUCKETS.map(
+        (_, i) => parts[0].buckets[i] + parts[1].buckets[i],
+      );
+      return {
+        requests,
+        errorRate: (parts[0].errors + parts[1].errors) / requests,
+        p95: quantile(0.95, LATENCY_BUCKETS, cumulative, requests),
+        canary: parts[1],
+      };
+    };
+    // 40 s analysis windows at 40 req/s, as in the demo: every one of them
+    // lands in the SLO's warning band (600–800 ms) with a passing error rate.
+    const p95s: number[] = [];
+    for (const weight of [20, 50, 100]) {
+      canaryWeight = weight;
+      for (let window = 0; window < 40; window++) {
+        const before = metrics.snapshot();
+        metrics.advance(40_000);
+        const w = serviceWide(metrics.snapshot(), before);
+        expect(w.requests).toBeGreaterThan(1_000);
+        expect(w.errorRate).toBeLessThan(0.01);
+        expect(w.canary.errors).toBe(0);
+        p95s.push(w.p95);
+        const canaryP95 = quantile(
+          0.95,
+          LATENCY_BUCKETS,
+          w.canary.buckets,
+          w.canary.requests,
+        );
+        expect(canaryP95).toBeGreaterThan(0.6);
+        expect(canaryP95).toBeLessThan(0.8);
+      }
+    }
+    expect(Math.min(...p95s)).toBeGreaterThan(0.64);
+    expect(Math.max(...p95s)).toBeLessThan(0.76);
+  });
+
+  it('sets a revision’s quality by SHA or prefix, the latest call winning', () => {
+    const metrics = WorkloadMetrics.create({
+      podGroups: () => [],
+      clock: () => new Date(0),
+    });
+    const revision = fakeSha('quality-knob');
+    expect(metrics.revisionQuality(revision)).toBe('healthy');
+    metrics.setRevisionQuality(revision.slice(0, 7).toUpperCase(), 'bad');
+    expect(metrics.revisionQuality(revision)).toBe('bad');
+    expect(metrics.isRevisionBad(revision)).toBe(true);
+    expect(metrics.badRevisions()).toEqual([revision.slice(0, 7)]);
+    metrics.setRevisionQuality(revision, 'marginal');
+    expect(metrics.revisionQuality(revision.slice(0, 9))).toBe('marginal');
+    expect(metrics.badRevisions()).toEqual([]);
+    expect(metrics.profile(revision).p95Seconds).toBeGreaterThan(
+      metrics.profile(fakeSha('other')).p95Seconds,
+    );
+    metrics.setRevisionBad(revision, false);
+    expect(metrics.revisionQuality(revision)).toBe('healthy');
+    expect(() =>
+      metrics.setRevisionQuality(revision, 'flaky' as 'bad'),
+    ).toThrow("quality must be one of healthy, marginal, bad, got 'flaky'");
+    expect(() => metrics.setRevisionQuality('main', 'bad')).toThrow(
+      /must be a Git SHA/,
+    );
   });
 
   it('accumulates traffic with the injected clock', () => {

@@ -23,11 +23,61 @@ export const HEALTHY_PROFILE: RevisionProfile = {
   p95Seconds: 0.25,
 };
 
+/**
+ * Slow but not failing, chosen for the demo SLO (p95 pass < 600 ms, warning
+ * <= 800 ms; error rate pass <= 1 %) and the canary judge:
+ * - ~77 % of requests take more than 0.5 s and ~3 % more than 0.75 s, so
+ *   with 15 % or more of a service's traffic the service-wide p95 lands in
+ *   the (0.5 s, 0.75 s] histogram bucket, at ~0.65–0.75 s after
+ *   interpolation: the gate warns (score 75). Sampling noise cannot move a
+ *   quantile that sits in the middle of a bucket across 600 or 800 ms, as
+ *   it would an error rate tuned next to a threshold.
+ * - No 5xx at all: the canary's error rate can never look higher than the
+ *   stable pods' (a few errors in short, overlapping rate() windows would
+ *   otherwise trip the critical `error_rate` metric now and then), so the
+ *   canary analysis only sees the latency.
+ */
+export const MARGINAL_PROFILE: RevisionProfile = {
+  errorRate: 0,
+  medianSeconds: 0.56,
+  p95Seconds: 0.72,
+};
+
 export const BAD_PROFILE: RevisionProfile = {
   errorRate: 0.08,
   medianSeconds: 0.35,
   p95Seconds: 0.9,
 };
+
+/** How a revision behaves in the simulation. */
+export type RevisionQuality = 'healthy' | 'marginal' | 'bad';
+
+export const REVISION_QUALITIES: readonly RevisionQuality[] = [
+  'healthy',
+  'marginal',
+  'bad',
+];
+
+const PROFILES: Record<RevisionQuality, RevisionProfile> = {
+  healthy: HEALTHY_PROFILE,
+  marginal: MARGINAL_PROFILE,
+  bad: BAD_PROFILE,
+};
+
+/** Narrows user input to a quality; the error names the field. */
+export function parseRevisionQuality(value: unknown): RevisionQuality {
+  if (
+    typeof value !== 'string' ||
+    !REVISION_QUALITIES.includes(value as RevisionQuality)
+  ) {
+    throw new Error(
+      `quality must be one of ${REVISION_QUALITIES.join(', ')}, got ${
+        typeof value === 'string' ? `'${value}'` : typeof value
+      }`,
+    );
+  }
+  return value as RevisionQuality;
+}
 
 /** Requests per second an application receives, before per-service variation. */
 const STAGE_RPS: Record<string, number> = { prod: 40, staging: 6, dev: 2 };
@@ -76,8 +126,9 @@ interface Counters {
  * Simulated request traffic of every application's pods, following the
  * Argo CD simulator's Rollouts: the stable ReplicaSet and, during a canary,
  * the canary ReplicaSet get the canary weight's share of requests. Each
- * revision is healthy (~0.1% 5xx, p95 ~250 ms) unless marked bad (8% 5xx,
- * p95 ~900 ms). Deterministic for a given seed and sequence of calls.
+ * revision is healthy (~0.1% 5xx, p95 ~250 ms) unless marked marginal
+ * (no 5xx, p95 ~720 ms) or bad (8% 5xx, p95 ~900 ms). Deterministic for a
+ * given seed and sequence of calls.
  */
 export class WorkloadMetrics {
   private readonly podGroups: () => PodGroup[];
@@ -86,7 +137,11 @@ export class WorkloadMetrics {
   private readonly rps: (service: string, stage: string) => number;
   private readonly random = new Map<string, SeededRandom>();
   private readonly counters = new Map<string, Counters>();
-  private readonly bad = new Set<string>();
+  /** Revisions (full SHAs or prefixes) marked other than healthy. */
+  private readonly qualities = new Map<
+    string,
+    Exclude<RevisionQuality, 'healthy'>
+  >();
   private lastCatchUp: number;
 
   static create(options: WorkloadMetricsOptions): WorkloadMetrics {
@@ -112,34 +167,47 @@ export class WorkloadMetrics {
     this.lastCatchUp = this.clock().getTime();
   }
 
-  /** Marks a Git revision (full SHA or a ≥7-character prefix) bad or healthy again. */
-  setRevisionBad(revision: string, bad: boolean): void {
+  /**
+   * Sets how a Git revision (full SHA or a ≥7-character prefix) behaves from
+   * now on; the latest call wins for every revision it matches.
+   */
+  setRevisionQuality(revision: string, quality: RevisionQuality): void {
     const key = normalizeRevision(revision);
+    const parsed = parseRevisionQuality(quality);
     // Attribute the traffic so far to the old behaviour.
     this.catchUp();
-    if (bad) {
-      this.bad.add(key);
-    } else {
-      for (const b of [...this.bad]) {
-        if (key.startsWith(b) || b.startsWith(key)) this.bad.delete(b);
-      }
+    for (const marked of [...this.qualities.keys()]) {
+      if (sameRevision(key, marked)) this.qualities.delete(marked);
     }
+    if (parsed !== 'healthy') this.qualities.set(key, parsed);
+  }
+
+  revisionQuality(revision: string): RevisionQuality {
+    const key = normalizeRevision(revision);
+    for (const [marked, quality] of this.qualities) {
+      if (sameRevision(key, marked)) return quality;
+    }
+    return 'healthy';
+  }
+
+  /** Shorthand for `setRevisionQuality(revision, bad ? 'bad' : 'healthy')`. */
+  setRevisionBad(revision: string, bad: boolean): void {
+    this.setRevisionQuality(revision, bad ? 'bad' : 'healthy');
   }
 
   isRevisionBad(revision: string): boolean {
-    const key = normalizeRevision(revision);
-    for (const b of this.bad) {
-      if (key.startsWith(b) || b.startsWith(key)) return true;
-    }
-    return false;
+    return this.revisionQuality(revision) === 'bad';
   }
 
   badRevisions(): string[] {
-    return [...this.bad].sort();
+    return [...this.qualities]
+      .filter(([, quality]) => quality === 'bad')
+      .map(([key]) => key)
+      .sort();
   }
 
   profile(revision: string): RevisionProfile {
-    return this.isRevisionBad(revision) ? BAD_PROFILE : HEALTHY_PROFILE;
+    return PROFILES[this.revisionQuality(revision)];
   }
 
   /** Simulates the traffic between the last catch-up and the clock's now. */
@@ -271,6 +339,11 @@ function seriesKey(g: PodGroup): string {
 function compareKeys(a: [string, unknown], b: [string, unknown]): number {
   if (a[0] < b[0]) return -1;
   return a[0] > b[0] ? 1 : 0;
+}
+
+/** A full SHA and its prefix name the same revision. */
+function sameRevision(a: string, b: string): boolean {
+  return a.startsWith(b) || b.startsWith(a);
 }
 
 function normalizeRevision(revision: string): string {

@@ -7,11 +7,15 @@ export {
   BAD_PROFILE,
   HEALTHY_PROFILE,
   LATENCY_BUCKETS,
+  MARGINAL_PROFILE,
+  REVISION_QUALITIES,
   WorkloadMetrics,
+  parseRevisionQuality,
   renderExposition,
 } from './WorkloadMetrics';
 export type {
   RevisionProfile,
+  RevisionQuality,
   SeriesSnapshot,
   WorkloadMetricsOptions,
 } from './WorkloadMetrics';

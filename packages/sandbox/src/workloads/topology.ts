@@ -38,37 +38,11 @@ export function argoCdPodGroups(argocd: ArgoCdSimulator): PodGroup[] {
   const groups: PodGroup[] = [];
   for (const name of argocd.applicationNames()) {
     const app = argocd.application(name);
-    const resources = liveResources(argocd, name);
+    const resources = argocd.liveResources(name);
     if (!app || !resources) continue;
     groups.push(...podGroupsOf(app, resources));
   }
   return groups;
-}
-
-/**
- * The simulator does not (yet) publish its live objects in-process; its
- * store is private. Reading them through the HTTP API instead would count
- * as client requests, stall with --latency-ms and stop while Argo CD is
- * "down" — real pods keep serving then. So this reads the store directly,
- * and fails loudly should the simulator's internals change shape.
- */
-function liveResources(
-  argocd: ArgoCdSimulator,
-  name: string,
-): LiveResource[] | undefined {
-  const store = (argocd as unknown as { store?: unknown }).store as
-    | {
-        find?(
-          n: string,
-        ): { workload?: { resources?(): LiveResource[] } } | undefined;
-      }
-    | undefined;
-  if (typeof store?.find !== 'function') {
-    throw new Error(
-      'WorkloadMetrics: cannot read the Argo CD simulator’s live resources (its internals changed)',
-    );
-  }
-  return store.find(name)?.workload?.resources?.();
 }
 
 export function podGroupsOf(

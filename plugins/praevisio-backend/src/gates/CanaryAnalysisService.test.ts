@@ -19,6 +19,7 @@ jest.setTimeout(90_000);
 const GOOD = 'a'.repeat(40);
 const GOOD2 = 'c'.repeat(40);
 const BAD = 'b'.repeat(40);
+const MARGINAL = 'd'.repeat(40);
 
 describe('withLabelMatcher', () => {
   it('adds the matcher to every selector, leaving strings alone', () => {
@@ -60,12 +61,15 @@ describe('CanaryAnalysisService on a real Prometheus', () => {
         group('payments-api', 'canary-p', 'canary', GOOD2),
         group('checkout', 'stable-c', 'stable', GOOD),
         group('checkout', 'canary-c', 'canary', BAD),
+        group('search', 'stable-s', 'stable', GOOD),
+        group('search', 'canary-s', 'canary', MARGINAL),
       ],
       badRevisions: [BAD],
+      qualities: { [MARGINAL]: 'marginal' },
     });
     knex = await databases.init('SQLITE_3');
     await applyDatabaseMigrations(knex);
-    await real.waitForScrapes(4);
+    await real.waitForScrapes(6);
   });
 
   afterAll(async () => {
@@ -81,8 +85,13 @@ describe('CanaryAnalysisService on a real Prometheus', () => {
     });
   }
 
-  async function analyse(name: string, stable: string, canary: string) {
-    const entity = sloEntity(name);
+  async function analyse(
+    name: string,
+    stable: string,
+    canary: string,
+    annotations: Record<string, string> = {},
+  ) {
+    const entity = sloEntity(name, annotations);
     const sli = (
       await new SloSource({} as UrlReaderService).readGateDocuments(entity)
     ).sli;
@@ -134,6 +143,34 @@ describe('CanaryAnalysisService on a real Prometheus', () => {
     expect(errorRate.canary.mean!).toBeGreaterThan(errorRate.baseline.mean!);
     const stored = (await service().get(analysis.id))!;
     expect(stored.samples.canary.error_rate.length).toBeGreaterThan(3);
+  });
+
+  it('judges a slower canary by the entity’s canary configuration', async () => {
+    // Default configuration: errors and latency weigh the same, so the
+    // latency group alone fails the canary.
+    const byDefault = await analyse('search', 'stable-s', 'canary-s');
+    expect(byDefault).toMatchObject({ classification: 'Fail', score: 50 });
+    const latency = byDefault.metrics.find(
+      m => m.name === 'response_time_p95',
+    )!;
+    expect(latency.classification).toBe('High');
+    expect(latency.canary.mean!).toBeGreaterThan(600);
+    expect(latency.baseline.mean!).toBeLessThan(400);
+    expect(
+      byDefault.metrics.find(m => m.name === 'error_rate')!.classification,
+    ).toBe('Pass');
+
+    // payments-api's demo configuration weighs errors 80, latency 20.
+    const weighted = await analyse('search', 'stable-s', 'canary-s', {
+      'praevisio.io/canary-config': './slo/payments-api.canary.json',
+    });
+    expect(weighted).toMatchObject({ classification: 'Marginal', score: 80 });
+    expect(weighted.groups).toEqual(
+      expect.arrayContaining([
+        { name: 'errors', score: 100 },
+        { name: 'latency', score: 0 },
+      ]),
+    );
   });
 
   it('fails closed when Prometheus is down', async () => {

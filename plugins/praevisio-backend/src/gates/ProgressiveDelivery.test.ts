@@ -44,7 +44,7 @@ const logger = mockServices.rootLogger({ level: 'none' });
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 const ANALYSIS_WINDOW_MS = 5_000;
 
-function shop(autoPromote: boolean) {
+function shop(autoPromote: boolean, annotations: Record<string, string> = {}) {
   return {
     ...shopEntity,
     metadata: {
@@ -55,6 +55,7 @@ function shop(autoPromote: boolean) {
         'praevisio.io/slo': './slo/payments-api.slo.yaml',
         'praevisio.io/sli': './slo/sli.yaml',
         'praevisio.io/auto-promote': autoPromote ? 'true' : 'false',
+        ...annotations,
       },
     },
   };
@@ -134,6 +135,7 @@ describe('automatic progressive delivery', () => {
     wrapCommands: (
       c: ReleaseCommandService,
     ) => ReleaseCommandService['execute'] = c => o => c.execute(o),
+    annotations: Record<string, string> = {},
   ) {
     const registry = ArgoCdClientRegistry.create({
       instances: [{ name: 'main', url, token: TOKEN }],
@@ -189,7 +191,9 @@ describe('automatic progressive delivery', () => {
       decisions,
       commands: { execute: wrapCommands(commands) },
       deployments: store,
-      catalog: catalogServiceMock({ entities: [shop(autoPromote)] }),
+      catalog: catalogServiceMock({
+        entities: [shop(autoPromote, annotations)],
+      }),
       auth: mockServices.auth(),
       auditLog,
       logger,
@@ -315,6 +319,87 @@ describe('automatic progressive delivery', () => {
       analysis.metrics.find(m => m.name === 'error_rate')!.classification,
     ).toBe('High');
     expect(analysis.samples.canary.error_rate.length).toBeGreaterThan(0);
+  });
+
+  it('leaves a marginal canary paused for a human with the warning gate as evidence', async () => {
+    // payments-api's demo canary configuration: slower alone is Marginal.
+    const b = backend(true, undefined, {
+      'praevisio.io/canary-config': './slo/payments-api.canary.json',
+    });
+    metrics.setRevisionQuality(sha('marginal-1'), 'marginal');
+    const id = await startRelease(b, 'marginal-1', true);
+    sim.resetStats();
+    const states = await drive(
+      b,
+      id,
+      (state, message) =>
+        state === 'paused' && /Waiting for a human/.test(message ?? ''),
+    );
+    // More passes change nothing: neither promoted nor aborted.
+    for (let i = 0; i < 3; i++) {
+      sim.advance();
+      await b.reconciler.reconcileOnce();
+    }
+    expect(states).toContain('analysing');
+    expect(calls(sim, ACTION_ROUTE)).toBe(0);
+    const deployment = (await b.store.get(id))!;
+    expect(deployment.state).toBe('paused');
+    expect(deployment.message).toMatch(
+      /^Waiting for a human: gate warning \(score 75\), canary Marginal \(score 80\)$/,
+    );
+    expect(sim.application('shop-prod')!.status.health.status).toBe(
+      'Suspended',
+    );
+
+    const [decision] = await b.decisions.list('component:default/shop');
+    expect(decision).toMatchObject({
+      decision: 'pause',
+      decidedBy: 'praevisio',
+      deploymentId: id,
+    });
+    const evaluation = (await b.gates.store.get(decision.gateEvaluationId!))!;
+    expect(evaluation).toMatchObject({
+      result: 'warning',
+      score: 75,
+      errors: {},
+      trigger: 'automatic',
+      deploymentId: id,
+    });
+    // The evidence: p95 in the SLO's warning band, errors within the pass.
+    const p95 = evaluation.values.response_time_p95!;
+    expect(p95).toBeGreaterThan(600);
+    expect(p95).toBeLessThanOrEqual(800);
+    expect(evaluation.values.error_rate!).toBeLessThanOrEqual(0.01);
+    const statusOf = (metric: string) =>
+      evaluation.indicatorResults.find(r => r.value.metric === metric)?.status;
+    expect(statusOf('response_time_p95')).toBe('warning');
+    expect(statusOf('error_rate')).toBe('pass');
+
+    const analysis = (await b.canary.get(decision.canaryAnalysisId!))!;
+    expect(analysis).toMatchObject({ classification: 'Marginal', score: 80 });
+    const classification = (metric: string) =>
+      analysis.metrics.find(m => m.name === metric)?.classification;
+    expect(classification('response_time_p95')).toBe('High');
+    expect(classification('error_rate')).toBe('Pass');
+    const audited = (
+      await b.auditLog.list({ entityRef: 'component:default/shop' })
+    ).find(e => e.action === 'gate.decision');
+    expect(audited?.details).toMatchObject({
+      decision: 'pause',
+      gateResult: 'warning',
+      canaryClassification: 'Marginal',
+    });
+
+    // A warning does not block the owner: a human promote goes through.
+    const promoted = await b.commands.execute({
+      entity: shop(true),
+      application: 'shop-prod',
+      actor: 'user:default/ada',
+      idempotencyKey: 'human-promote-marginal-1',
+      request: { type: 'rollout', action: 'promote-full' },
+    });
+    expect(promoted.status).toBe(202);
+    expect(calls(sim, ACTION_ROUTE)).toBe(1);
   });
 
   it('leaves a passing canary paused for a human when auto-promote is off', async () => {

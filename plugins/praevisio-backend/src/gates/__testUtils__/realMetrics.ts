@@ -2,6 +2,7 @@ import path from 'node:path';
 import { Entity } from '@backstage/catalog-model';
 import {
   PodGroup,
+  RevisionQuality,
   SandboxPrometheus,
   startMetricsServer,
   startSandboxPrometheus,
@@ -46,7 +47,10 @@ export interface RealMetrics {
  */
 export async function startRealMetrics(options: {
   podGroups: () => PodGroup[];
+  /** Shorthand for `qualities` of `'bad'`. */
   badRevisions?: string[];
+  /** How revisions (SHAs or prefixes) behave; the rest are healthy. */
+  qualities?: Record<string, RevisionQuality>;
   requestsPerSecond?: number;
 }): Promise<RealMetrics> {
   const metrics = WorkloadMetrics.create({
@@ -55,7 +59,10 @@ export async function startRealMetrics(options: {
     podGroups: options.podGroups,
   });
   for (const revision of options.badRevisions ?? []) {
-    metrics.setRevisionBad(revision, true);
+    metrics.setRevisionQuality(revision, 'bad');
+  }
+  for (const [revision, quality] of Object.entries(options.qualities ?? {})) {
+    metrics.setRevisionQuality(revision, quality);
   }
   const server = await startMetricsServer({ metrics });
   const prometheus = await startSandboxPrometheus({
