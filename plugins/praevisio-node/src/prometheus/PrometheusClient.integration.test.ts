@@ -292,6 +292,37 @@ describe('PrometheusClient against a real Prometheus', () => {
     expect(errors.nan).toBe('the query returned NaN');
   });
 
+  it('gets SLI answers uncompressed and other answers gzipped', async () => {
+    const encodings: Array<string | null> = [];
+    const recordingFetch: typeof fetch = async (input, init) => {
+      const res = await fetch(input, init);
+      encodings.push(res.headers.get('content-encoding'));
+      return res;
+    };
+    const recording = PrometheusClient.create({
+      name: 'recording',
+      url: prometheus.url,
+      http: { fetch: recordingFetch },
+    });
+    const promql = 'sum(latency_seconds{job="shop"})';
+    const gzipped = await recording.query(promql, { time: TE });
+    const plain = await recording.query(promql, {
+      time: TE,
+      compression: false,
+    });
+    expect(plain).toEqual(gzipped);
+    const { values, errors } = await fetchSliValues({
+      client: recording,
+      sli: { indicators: { latency: promql } },
+      context: { service: 'shop' },
+      start: new Date((TE - 300) * 1000),
+      end: new Date(TE * 1000),
+    });
+    expect(errors).toEqual({});
+    expect(values).toEqual({ latency: 0.25 });
+    expect(encodings).toEqual(['gzip', null, null]);
+  });
+
   it.each([
     [20, 20],
     [undefined, 8],

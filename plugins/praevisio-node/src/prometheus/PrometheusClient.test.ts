@@ -215,6 +215,23 @@ describe('PrometheusClient', () => {
     controller.abort(new Error('caller gave up'));
     await expect(pending).rejects.toThrow('caller gave up');
   });
+
+  it('asks for an uncompressed answer only when compression is off', async () => {
+    server.setHandler((_req, res) =>
+      sendJson(res, 200, {
+        status: 'success',
+        data: { resultType: 'scalar', result: [1, '1'] },
+      }),
+    );
+    await client.query('1');
+    await client.query('1', { compression: false });
+    await client.query('1', { compression: true });
+    expect(server.requests.map(r => r.headers['accept-encoding'])).toEqual([
+      expect.stringContaining('gzip'),
+      'identity',
+      expect.stringContaining('gzip'),
+    ]);
+  });
 });
 
 describe('parsePrometheusValue', () => {

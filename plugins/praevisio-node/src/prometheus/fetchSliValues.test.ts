@@ -150,7 +150,13 @@ describe('fetchSliValues', () => {
     expect(client.maxInFlight).toBe(9);
     expect(client.calls.find(c => c.promql.startsWith('ok'))).toEqual({
       promql: 'ok{job="shop",stage="prod"}',
-      options: { time: END, timeoutMs: 2500, signal: undefined },
+      // An SLI answer is one sample: not worth gzipping.
+      options: {
+        time: END,
+        timeoutMs: 2500,
+        signal: undefined,
+        compression: false,
+      },
     });
     expect(client.calls.find(c => c.promql.startsWith('matrix'))!.promql).toBe(
       'matrix{job="shop"}[300s]',

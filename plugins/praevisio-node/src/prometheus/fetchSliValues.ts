@@ -102,7 +102,8 @@ export function sliValueOf(
 /**
  * Fetches SLI values from Prometheus: renders each indicator's template for
  * the context, runs all queries concurrently as instant queries at `end`
- * (the client's concurrency cap applies), and keeps a value only when the
+ * (the client's concurrency cap applies; answers are asked for uncompressed,
+ * as they are one sample each), and keeps a value only when the
  * answer is exactly one finite sample. A template or rendering error, an
  * upstream error or timeout, an empty result, more than one series or a
  * NaN/±Inf value is an error for that SLI.
@@ -134,6 +135,9 @@ export async function fetchSliValues(
     time: end,
     timeoutMs: options.timeoutMs,
     signal: options.signal,
+    // An SLI answer is one sample: gzip would cost both sides more CPU than
+    // it saves bytes (about half a millisecond per query on Prometheus' side).
+    compression: false,
   };
 
   const outcomes = await Promise.all(
