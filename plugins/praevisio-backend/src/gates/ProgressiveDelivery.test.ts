@@ -55,6 +55,9 @@ function shop(autoPromote: boolean, annotations: Record<string, string> = {}) {
         'praevisio.io/slo': './slo/payments-api.slo.yaml',
         'praevisio.io/sli': './slo/sli.yaml',
         'praevisio.io/auto-promote': autoPromote ? 'true' : 'false',
+        // payments-api's demo canary configuration: slower alone is
+        // Marginal, and the error rate must at least double to count.
+        'praevisio.io/canary-config': './slo/payments-api.canary.json',
         ...annotations,
       },
     },
@@ -111,7 +114,9 @@ describe('automatic progressive delivery', () => {
     metrics = WorkloadMetrics.create({
       argocd: sim,
       seed: 3,
-      requestsPerSecond: () => 2000,
+      // Enough traffic that a healthy canary's 0.1 % errors are not a
+      // handful of requests, which the judge can read as a rise by chance.
+      requestsPerSecond: () => 20_000,
     });
     metricsServer = await startMetricsServer({ metrics });
     prometheus = await startSandboxPrometheus({
@@ -322,10 +327,7 @@ describe('automatic progressive delivery', () => {
   });
 
   it('leaves a marginal canary paused for a human with the warning gate as evidence', async () => {
-    // payments-api's demo canary configuration: slower alone is Marginal.
-    const b = backend(true, undefined, {
-      'praevisio.io/canary-config': './slo/payments-api.canary.json',
-    });
+    const b = backend(true);
     metrics.setRevisionQuality(sha('marginal-1'), 'marginal');
     const id = await startRelease(b, 'marginal-1', true);
     sim.resetStats();
