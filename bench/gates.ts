@@ -95,8 +95,8 @@ async function gateAgainstPrometheus(networkDelayMs: number) {
     const client = PrometheusClient.create({
       name: 'bench',
       url: proxy?.url ?? prometheus.url,
-      // One evaluation's queries all in flight at once.
-      http: { maxConcurrency: 32 },
+      // The production default (maxConcurrentQueries 20): all 20 of one
+      // evaluation's queries in flight at once.
     });
     const indicators: Record<string, string> = {};
     const objectives: string[] = [];

@@ -74,6 +74,12 @@ export interface Config {
         url: string;
         /** @visibility secret */
         bearerToken?: string;
+        /**
+         * Queries in flight at once against this Prometheus. Default 20
+         * (Prometheus' own --query.max-concurrency), so a gate's SLI queries
+         * run in one wave.
+         */
+        maxConcurrentQueries?: number;
       }>;
     };
     alertmanager?: {

@@ -324,8 +324,8 @@ describe('PrometheusClient against a real Prometheus', () => {
   });
 
   it.each([
-    [20, 20],
-    [undefined, 8],
+    [8, 8],
+    [undefined, 20],
   ])(
     'runs 20 SLI queries concurrently (cap %s → %i in flight)',
     async (maxConcurrency, expectedInFlight) => {

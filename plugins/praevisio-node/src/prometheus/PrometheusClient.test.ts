@@ -274,6 +274,48 @@ describe('PrometheusClientRegistry', () => {
     );
   });
 
+  it('caps queries in flight at maxConcurrentQueries (default 20) and refuses a bad value', async () => {
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const slowFetch: typeof fetch = async () => {
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      await new Promise(resolve => setTimeout(resolve, 20));
+      inFlight--;
+      return new Response(
+        JSON.stringify({
+          status: 'success',
+          data: { resultType: 'vector', result: [] },
+        }),
+        { headers: { 'content-type': 'application/json' } },
+      );
+    };
+    const inFlightFor = async (extra: Record<string, unknown>) => {
+      maxInFlight = 0;
+      const client = PrometheusClientRegistry.fromConfig(
+        mockServices.rootConfig({
+          data: {
+            praevisio: {
+              prometheus: {
+                instances: [{ name: 'p', url: 'http://prom.test', ...extra }],
+              },
+            },
+          },
+        }),
+        { http: { fetch: slowFetch } },
+      ).get();
+      await Promise.all(
+        Array.from({ length: 30 }, (_, i) => client.query(`up * ${i}`)),
+      );
+      return maxInFlight;
+    };
+    expect(await inFlightFor({})).toBe(20);
+    expect(await inFlightFor({ maxConcurrentQueries: 3 })).toBe(3);
+    await expect(inFlightFor({ maxConcurrentQueries: 0 })).rejects.toThrow(
+      'praevisio.prometheus.instances[p].maxConcurrentQueries must be a positive integer, got 0',
+    );
+  });
+
   it('is valid without instances and says how to configure one', () => {
     const registry = PrometheusClientRegistry.fromConfig(
       mockServices.rootConfig({ data: {} }),

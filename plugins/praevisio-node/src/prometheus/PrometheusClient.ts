@@ -22,7 +22,15 @@ export interface PrometheusInstanceConfig {
   url: string;
   /** Sent as `Authorization: Bearer …`; scrubbed from every error. */
   bearerToken?: string;
+  /**
+   * Queries in flight at once. Default 20, Prometheus' own
+   * `--query.max-concurrency`: a 20-objective gate runs in one wave.
+   */
+  maxConcurrentQueries?: number;
 }
+
+/** Prometheus' default `--query.max-concurrency`. */
+export const DEFAULT_MAX_CONCURRENT_QUERIES = 20;
 
 /** Tuning of the outbound HTTP behaviour; defaults suit production. @public */
 export type PrometheusHttpOptions = Omit<
@@ -195,6 +203,10 @@ export class PrometheusClient {
     this.logger = options.logger;
     this.http = UpstreamHttpClient.create({
       ...options.http,
+      maxConcurrency:
+        options.http?.maxConcurrency ??
+        options.maxConcurrentQueries ??
+        DEFAULT_MAX_CONCURRENT_QUERIES,
       name: `prometheus:${options.name}`,
       baseUrl: options.url,
       headers: options.bearerToken

@@ -27,7 +27,8 @@ export class PrometheusClientRegistry {
   private readonly clients: Map<string, PrometheusClient>;
 
   /**
-   * Reads `praevisio.prometheus.instances[]` (`name`, `url`, `bearerToken`).
+   * Reads `praevisio.prometheus.instances[]` (`name`, `url`, `bearerToken`,
+   * `maxConcurrentQueries`).
    * No instances is valid: Prometheus is optional.
    */
   static fromConfig(
@@ -36,11 +37,25 @@ export class PrometheusClientRegistry {
   ): PrometheusClientRegistry {
     const instances = (
       config.getOptionalConfigArray('praevisio.prometheus.instances') ?? []
-    ).map(c => ({
-      name: c.getString('name'),
-      url: c.getString('url'),
-      bearerToken: c.getOptionalString('bearerToken'),
-    }));
+    ).map(c => {
+      const maxConcurrentQueries = c.getOptionalNumber('maxConcurrentQueries');
+      if (
+        maxConcurrentQueries !== undefined &&
+        !(Number.isInteger(maxConcurrentQueries) && maxConcurrentQueries > 0)
+      ) {
+        throw new InputError(
+          `praevisio.prometheus.instances[${c.getString(
+            'name',
+          )}].maxConcurrentQueries must be a positive integer, got ${maxConcurrentQueries}`,
+        );
+      }
+      return {
+        name: c.getString('name'),
+        url: c.getString('url'),
+        bearerToken: c.getOptionalString('bearerToken'),
+        maxConcurrentQueries,
+      };
+    });
     return PrometheusClientRegistry.create({ ...options, instances });
   }
 
