@@ -216,7 +216,6 @@ export function toDeploymentDto(record: DeploymentRecord): DeploymentDto {
   };
 }
 
-
 /** knex implementation; safe with several replicas on one PostgreSQL. */
 export class DatabaseDeploymentStore implements DeploymentStore {
   static create(options: {
