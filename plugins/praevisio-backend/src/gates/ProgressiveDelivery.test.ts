@@ -254,6 +254,24 @@ describe('automatic progressive delivery', () => {
     }
   }
 
+  /**
+   * Drives until the deployment waits for a human, then makes a few more
+   * passes, in which nothing may be promoted or aborted.
+   */
+  async function waitForHuman(b: ReturnType<typeof backend>, id: string) {
+    const states = await drive(
+      b,
+      id,
+      (state, message) =>
+        state === 'paused' && /Waiting for a human/.test(message ?? ''),
+    );
+    for (let i = 0; i < 3; i++) {
+      sim.advance();
+      await b.reconciler.reconcileOnce();
+    }
+    return states;
+  }
+
   const terminal = (s: string) =>
     ['succeeded', 'failed', 'aborted', 'rolled_back'].includes(s);
 
@@ -331,17 +349,7 @@ describe('automatic progressive delivery', () => {
     metrics.setRevisionQuality(sha('marginal-1'), 'marginal');
     const id = await startRelease(b, 'marginal-1', true);
     sim.resetStats();
-    const states = await drive(
-      b,
-      id,
-      (state, message) =>
-        state === 'paused' && /Waiting for a human/.test(message ?? ''),
-    );
-    // More passes change nothing: neither promoted nor aborted.
-    for (let i = 0; i < 3; i++) {
-      sim.advance();
-      await b.reconciler.reconcileOnce();
-    }
+    const states = await waitForHuman(b, id);
     expect(states).toContain('analysing');
     expect(calls(sim, ACTION_ROUTE)).toBe(0);
     const deployment = (await b.store.get(id))!;
@@ -408,17 +416,7 @@ describe('automatic progressive delivery', () => {
     const b = backend(false);
     const id = await startRelease(b, 'manual-1', false);
     sim.resetStats();
-    await drive(
-      b,
-      id,
-      (state, message) =>
-        state === 'paused' && /Waiting for a human/.test(message ?? ''),
-    );
-    // More passes change nothing: no command, still paused.
-    for (let i = 0; i < 3; i++) {
-      sim.advance();
-      await b.reconciler.reconcileOnce();
-    }
+    await waitForHuman(b, id);
     expect((await b.store.get(id))!.state).toBe('paused');
     expect(calls(sim, ACTION_ROUTE)).toBe(0);
     const [decision] = await b.decisions.list('component:default/shop');
