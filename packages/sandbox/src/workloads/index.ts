@@ -27,6 +27,11 @@ export {
   findPrometheusBinary,
   freePort,
   prometheusConfig,
+  launchPrometheus,
   startSandboxPrometheus,
 } from './prometheus';
-export type { SandboxPrometheus, SandboxPrometheusOptions } from './prometheus';
+export type {
+  LaunchPrometheusOptions,
+  SandboxPrometheus,
+  SandboxPrometheusOptions,
+} from './prometheus';

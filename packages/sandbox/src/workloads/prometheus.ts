@@ -189,16 +189,50 @@ async function launch(
   },
 ): Promise<SandboxPrometheus> {
   const { host, port } = args;
-  const child = spawn(
-    binary,
-    [
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const { logs, stop } = await launchPrometheus(binary, {
+    flags: [
       `--config.file=${args.configFile}`,
       `--storage.tsdb.path=${path.join(args.dir, 'data')}`,
       '--storage.tsdb.retention.time=1d',
       `--web.listen-address=${host}:${port}`,
     ],
-    { cwd: args.dir, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+    dir: args.dir,
+    url,
+    readyTimeoutMs: args.readyTimeoutMs,
+    cleanup: args.cleanup,
+  });
+  return { url, port, dir: args.dir, config: args.config, logs, stop };
+}
+
+/** What {@link launchPrometheus} needs besides the binary. */
+export interface LaunchPrometheusOptions {
+  /** Every command-line flag, the listen address included. */
+  flags: string[];
+  /** Working directory (holds the config and data). */
+  dir: string;
+  /** Where it will answer, to poll `/-/ready`. */
+  url: string;
+  readyTimeoutMs: number;
+  /** Called once Prometheus is gone (removes the temporary directory). */
+  cleanup: () => void;
+}
+
+/**
+ * Runs a Prometheus process and waits until `/-/ready` answers. Its output is
+ * kept (last 64 KiB) for error messages; `stop()` sends SIGTERM, then
+ * SIGKILL, and cleans up; should this process exit first, Prometheus is
+ * killed with it. Throws with the output when it exits or is not ready in
+ * time.
+ */
+export async function launchPrometheus(
+  binary: string,
+  options: LaunchPrometheusOptions,
+): Promise<{ logs(): string; stop(): Promise<void> }> {
+  const child = spawn(binary, options.flags, {
+    cwd: options.dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString('utf8')).slice(-64 * 1024);
@@ -212,7 +246,7 @@ async function launch(
   // Should this process exit without stop(), take Prometheus along.
   const onExit = () => {
     if (!exited(child)) child.kill('SIGKILL');
-    args.cleanup();
+    options.cleanup();
   };
   process.once('exit', onExit);
 
@@ -231,11 +265,10 @@ async function launch(
     stopped = true;
     process.off('exit', onExit);
     await kill();
-    args.cleanup();
+    options.cleanup();
   };
 
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  const deadline = Date.now() + args.readyTimeoutMs;
+  const deadline = Date.now() + options.readyTimeoutMs;
   for (;;) {
     if (spawnError || exited(child)) {
       process.off('exit', onExit);
@@ -247,7 +280,7 @@ async function launch(
       );
     }
     try {
-      const res = await fetch(`${url}/-/ready`);
+      const res = await fetch(`${options.url}/-/ready`);
       await res.text();
       if (res.ok) break;
     } catch {
@@ -258,14 +291,7 @@ async function launch(
       await kill();
       throw new Error(`Prometheus was not ready in time:\n${output}`);
     }
-    await sleep(100);
+    await sleep(50);
   }
-  return {
-    url,
-    port,
-    dir: args.dir,
-    config: args.config,
-    logs: () => output,
-    stop,
-  };
+  return { logs: () => output, stop };
 }

@@ -9,11 +9,11 @@
  * else the PATH. When they are missing, `startRealPrometheus` throws, so the
  * integration tests fail loudly instead of being skipped.
  */
-import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort, launchPrometheus } from '@praevisio/sandbox';
 
 /** One sample of an OpenMetrics series. */
 export interface OpenMetricsSample {
@@ -162,35 +162,6 @@ function run(file: string, args: string[]): Promise<string> {
   });
 }
 
-/** A port that was free on 127.0.0.1 a moment ago. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise(resolve => setTimeout(resolve, ms));
-}
-
-async function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return true;
-  return new Promise(resolve => {
-    const timer = setTimeout(() => resolve(false), ms);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
-}
-
 /**
  * Backfills the series and starts Prometheus. Call `stop()` in `afterAll`.
  */
@@ -252,77 +223,22 @@ async function launch(
   },
 ): Promise<RealPrometheus> {
   const { port, options } = args;
-  const flags = [
-    `--config.file=${args.configFile}`,
-    `--storage.tsdb.path=${args.dataDir}`,
-    `--storage.tsdb.retention.time=100y`,
-    `--web.listen-address=127.0.0.1:${port}`,
-    ...(options.lookbackDelta
-      ? [`--query.lookback-delta=${options.lookbackDelta}`]
-      : []),
-    ...(options.extraArgs ?? []),
-  ];
-  const child = spawn(binary, flags, {
-    cwd: args.dir,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString('utf8')).slice(-64 * 1024);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  let spawnError: Error | undefined;
-  child.on('error', e => {
-    spawnError = e;
-  });
-
-  const kill = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      if (!(await waitForExit(child, 10_000))) {
-        child.kill('SIGKILL');
-        await waitForExit(child, 5_000);
-      }
-    }
-  };
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    await kill();
-    args.cleanup();
-  };
-
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + (options.readyTimeoutMs ?? 30_000);
-  for (;;) {
-    if (spawnError || child.exitCode !== null || child.signalCode !== null) {
-      await kill();
-      throw new Error(
-        `Prometheus exited before it was ready (${
-          spawnError?.message ?? `exit code ${child.exitCode}`
-        }):\n${output}`,
-      );
-    }
-    try {
-      const res = await fetch(`${url}/-/ready`);
-      await res.text();
-      if (res.ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      await kill();
-      throw new Error(`Prometheus was not ready in time:\n${output}`);
-    }
-    await sleep(50);
-  }
-  return {
+  const { logs, stop } = await launchPrometheus(binary, {
+    flags: [
+      `--config.file=${args.configFile}`,
+      `--storage.tsdb.path=${args.dataDir}`,
+      `--storage.tsdb.retention.time=100y`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      ...(options.lookbackDelta
+        ? [`--query.lookback-delta=${options.lookbackDelta}`]
+        : []),
+      ...(options.extraArgs ?? []),
+    ],
+    dir: args.dir,
     url,
-    port,
-    dataDir: args.dataDir,
-    logs: () => output,
-    stop,
-  };
+    readyTimeoutMs: options.readyTimeoutMs ?? 30_000,
+    cleanup: args.cleanup,
+  });
+  return { url, port, dataDir: args.dataDir, logs, stop };
 }
