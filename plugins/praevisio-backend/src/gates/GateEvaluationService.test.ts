@@ -1,7 +1,5 @@
-import path from 'node:path';
 import { TestDatabases } from '@backstage/backend-test-utils';
 import { UrlReaderService } from '@backstage/backend-plugin-api';
-import { Entity } from '@backstage/catalog-model';
 import { evaluateGate, parseSlo } from '@praevisio/backstage-plugin-common';
 import { PrometheusClientRegistry } from '@praevisio/backstage-plugin-node';
 import {
@@ -19,30 +17,12 @@ import {
 import { GateEvaluationService } from './GateEvaluationService';
 import { GateEvaluationStore } from './GateEvaluationStore';
 import { SloSource } from './SloSource';
+import { sloEntity, waitForScrapes } from './__testUtils__/realMetrics';
 
 jest.setTimeout(90_000);
 
-const EXAMPLES = path.resolve(__dirname, '../../../../examples');
 const GOOD = 'a'.repeat(40);
 const BAD = 'b'.repeat(40);
-
-function entity(name: string, extra: Record<string, string> = {}): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: {
-      name,
-      namespace: 'default',
-      annotations: {
-        'backstage.io/managed-by-location': `file:${EXAMPLES}/entities.yaml`,
-        'praevisio.io/slo': './slo/payments-api.slo.yaml',
-        'praevisio.io/sli': './slo/sli.yaml',
-        ...extra,
-      },
-    },
-    spec: {},
-  };
-}
 
 const noUrls = { readUrl: jest.fn() } as unknown as UrlReaderService;
 
@@ -156,23 +136,12 @@ describe('GateEvaluationService on a real Prometheus', () => {
     });
     knex = await databases.init('SQLITE_3');
     await applyDatabaseMigrations(knex);
-    // Wait until Prometheus has scraped both services often enough for rate().
-    const deadline = Date.now() + 45_000;
-    const ready = `count(count_over_time(http_requests_total{code="200"}[10s]) >= 3)`;
-    for (;;) {
-      const body = await (
-        await fetch(
-          `${prometheus.url}/api/v1/query?${new URLSearchParams({
-            query: ready,
-          })}`,
-        )
-      ).json();
-      if (Number(body.data?.result?.[0]?.value?.[1] ?? 0) >= 2) break;
-      if (Date.now() > deadline) {
-        throw new Error(`Prometheus never scraped: ${prometheus.logs()}`);
-      }
-      await new Promise(resolve => setTimeout(resolve, 250));
-    }
+    // Both services scraped often enough for rate().
+    await waitForScrapes(prometheus, {
+      selector: 'code="200"',
+      samples: 3,
+      series: 2,
+    });
   });
 
   afterAll(async () => {
@@ -188,7 +157,7 @@ describe('GateEvaluationService on a real Prometheus', () => {
   it('scores a healthy service as pass and stores what reproduces the score', async () => {
     const { gates, store, auditLog } = service(knex, prometheus.url);
     const { evaluation } = await gates.evaluate({
-      entity: entity('payments-api', {
+      entity: sloEntity('payments-api', {
         'prometheus.io/service-name': 'sandbox',
       }),
       environment: 'prod',
@@ -230,7 +199,7 @@ describe('GateEvaluationService on a real Prometheus', () => {
       limit: 1,
     });
     const { evaluation } = await gates.evaluate({
-      entity: entity('payments-api'),
+      entity: sloEntity('payments-api'),
       environment: 'prod',
       window: window(),
       trigger: 'manual',
@@ -246,7 +215,7 @@ describe('GateEvaluationService on a real Prometheus', () => {
   it('fails the gate of a bad revision (key SLI error_rate)', async () => {
     const { gates, store } = service(knex, prometheus.url);
     const { evaluation } = await gates.evaluate({
-      entity: entity('ledger'),
+      entity: sloEntity('ledger'),
       environment: 'prod',
       window: window(),
       trigger: 'manual',
@@ -260,7 +229,7 @@ describe('GateEvaluationService on a real Prometheus', () => {
   it('stores an errored evaluation, never a pass, when Prometheus is down', async () => {
     const { gates, store } = service(knex, 'http://127.0.0.1:1');
     const { evaluation } = await gates.evaluate({
-      entity: entity('payments-api'),
+      entity: sloEntity('payments-api'),
       environment: 'staging',
       window: window(),
       trigger: 'manual',
@@ -281,7 +250,7 @@ describe('GateEvaluationService on a real Prometheus', () => {
   it('is errored when a query answers without data (unknown stage)', async () => {
     const { gates } = service(knex, prometheus.url);
     const { evaluation } = await gates.evaluate({
-      entity: entity('payments-api'),
+      entity: sloEntity('payments-api'),
       environment: 'nowhere',
       window: window(),
       trigger: 'manual',

@@ -36,7 +36,7 @@ import { GateEvaluationService } from './GateEvaluationService';
 import { GateEvaluationStore } from './GateEvaluationStore';
 import { decide, ProgressiveDelivery } from './ProgressiveDelivery';
 import { SloSource } from './SloSource';
-import { EXAMPLES } from './__testUtils__/realMetrics';
+import { EXAMPLES, waitForScrapes } from './__testUtils__/realMetrics';
 
 jest.setTimeout(120_000);
 
@@ -81,26 +81,6 @@ describe('decide', () => {
   });
 });
 
-/** Waits until Prometheus has scraped the workloads often enough for rate(). */
-async function waitForScrapes(prometheus: SandboxPrometheus) {
-  const deadline = Date.now() + 45_000;
-  const ready = `count(count_over_time(http_requests_total{service="shop",stage="prod",code="200"}[10s]) >= 4)`;
-  for (;;) {
-    const body = await (
-      await fetch(
-        `${prometheus.url}/api/v1/query?${new URLSearchParams({
-          query: ready,
-        })}`,
-      )
-    ).json();
-    if (Number(body.data?.result?.[0]?.value?.[1] ?? 0) >= 1) return;
-    if (Date.now() > deadline) {
-      throw new Error(`Prometheus never scraped: ${prometheus.logs()}`);
-    }
-    await new Promise(resolve => setTimeout(resolve, 250));
-  }
-}
-
 describe('automatic progressive delivery', () => {
   let sim: ArgoCdSimulator;
   let url: string;
@@ -125,7 +105,11 @@ describe('automatic progressive delivery', () => {
     });
     knex = await databases.init('SQLITE_3');
     await applyDatabaseMigrations(knex);
-    await waitForScrapes(prometheus);
+    await waitForScrapes(prometheus, {
+      selector: 'service="shop",stage="prod",code="200"',
+      samples: 4,
+      series: 1,
+    });
   });
 
   afterEach(async () => {

@@ -75,27 +75,43 @@ export async function startRealMetrics(options: {
   return {
     metrics,
     prometheus,
-    async waitForScrapes(groups: number) {
-      const deadline = Date.now() + 45_000;
-      const ready = `count(count_over_time(http_requests_total{code="200"}[10s]) >= 6)`;
-      for (;;) {
-        const body = await (
-          await fetch(
-            `${prometheus.url}/api/v1/query?${new URLSearchParams({
-              query: ready,
-            })}`,
-          )
-        ).json();
-        if (Number(body.data?.result?.[0]?.value?.[1] ?? 0) >= groups) return;
-        if (Date.now() > deadline) {
-          throw new Error(`Prometheus never scraped: ${prometheus.logs()}`);
-        }
-        await new Promise(resolve => setTimeout(resolve, 250));
-      }
+    waitForScrapes(groups: number) {
+      return waitForScrapes(prometheus, {
+        selector: 'code="200"',
+        samples: 6,
+        series: groups,
+      });
     },
     async stop() {
       await prometheus.stop();
       await server.close();
     },
   };
+}
+
+/**
+ * Waits until Prometheus holds at least `samples` scrapes of 10 s for at
+ * least `series` `http_requests_total{<selector>}` series, i.e. enough data
+ * for rate() (fails after 45 s with Prometheus' log).
+ */
+export async function waitForScrapes(
+  prometheus: Pick<SandboxPrometheus, 'url' | 'logs'>,
+  want: { selector: string; samples: number; series: number },
+): Promise<void> {
+  const deadline = Date.now() + 45_000;
+  const ready = `count(count_over_time(http_requests_total{${want.selector}}[10s]) >= ${want.samples})`;
+  for (;;) {
+    const body = await (
+      await fetch(
+        `${prometheus.url}/api/v1/query?${new URLSearchParams({
+          query: ready,
+        })}`,
+      )
+    ).json();
+    if (Number(body.data?.result?.[0]?.value?.[1] ?? 0) >= want.series) return;
+    if (Date.now() > deadline) {
+      throw new Error(`Prometheus never scraped: ${prometheus.logs()}`);
+    }
+    await new Promise(resolve => setTimeout(resolve, 250));
+  }
 }
