@@ -1,26 +1,11 @@
 import { APIRequestContext, expect, Page, test } from '@playwright/test';
+import { openReleases, commandsTable } from './portal';
 
 // Automatic progressive delivery against the sandbox: a real Prometheus
 // scrapes the simulated stable and canary pods; payments-api has
 // praevisio.io/auto-promote: 'true' and a canary configuration in which a
 // canary that is only slower is Marginal. app-config.demo.yaml judges a pause
 // after 40 s. These tests need Debian's prometheus package (CI installs it).
-
-/** The "Commands issued via Praevisio" table (not the gates' tables). */
-const commandsTable = (page: Page) =>
-  page
-    .getByRole('table')
-    .filter({ has: page.getByRole('columnheader', { name: /Requested by/i }) });
-
-async function openReleases(page: Page, component: string) {
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Enter' }).click();
-  await expect(page.getByText('Praevisio Demo Catalog')).toBeVisible();
-  await page.goto(`/catalog/default/component/${component}/releases`);
-  await expect(
-    page.getByRole('region', { name: 'prod environment' }),
-  ).toBeVisible();
-}
 
 type Quality = 'healthy' | 'marginal' | 'bad';
 

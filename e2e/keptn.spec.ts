@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { signInAsGuest } from './portal';
 
 // ledger-service keeps its quality gate in an existing Keptn v1 installation
 // (praevisio.io/gate-provider: keptn): the sandbox's Keptn simulator scores it
@@ -7,9 +8,7 @@ import { expect, test } from '@playwright/test';
 test("an owner evaluates a gate that Keptn scores, and sees Keptn's evidence", async ({
   page,
 }, testInfo) => {
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Enter' }).click();
-  await expect(page.getByText('Praevisio Demo Catalog')).toBeVisible();
+  await signInAsGuest(page);
   await page.goto('/catalog/default/component/ledger-service/releases');
 
   const gate = page.getByRole('region', { name: 'prod quality gate' });

@@ -1,10 +1,5 @@
-import { expect, Page, test } from '@playwright/test';
-
-async function signInAsGuest(page: Page) {
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Enter' }).click();
-  await expect(page.getByText('Praevisio Demo Catalog')).toBeVisible();
-}
+import { expect, test } from '@playwright/test';
+import { signInAsGuest } from './portal';
 
 test('a demo component shows the four Praevisio tabs', async ({
   page,

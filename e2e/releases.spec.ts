@@ -1,24 +1,9 @@
 import { APIRequestContext, expect, Page, test } from '@playwright/test';
+import { openReleases, commandsTable } from './portal';
 
 // The sandbox (packages/sandbox) serves the demo applications; the guest is a
 // member of team-payments (owner of payments-api, checkout-web and
 // ledger-service) and not of team-platform (owner of search-api).
-
-/** The "Commands issued via Praevisio" table (not the gates' tables). */
-const commandsTable = (page: Page) =>
-  page
-    .getByRole('table')
-    .filter({ has: page.getByRole('columnheader', { name: /Requested by/i }) });
-
-async function openReleases(page: Page, component: string) {
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Enter' }).click();
-  await expect(page.getByText('Praevisio Demo Catalog')).toBeVisible();
-  await page.goto(`/catalog/default/component/${component}/releases`);
-  await expect(
-    page.getByRole('region', { name: 'prod environment' }),
-  ).toBeVisible();
-}
 
 /** A developer merges a change to the application's manifests (sandbox control API). */
 async function landNewCommit(request: APIRequestContext, application: string) {
