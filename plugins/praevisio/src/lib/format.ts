@@ -47,3 +47,11 @@ export function humanize(value: string): string {
     .toLocaleLowerCase('en-US');
   return words.charAt(0).toLocaleUpperCase('en-US') + words.slice(1);
 }
+
+/** A measured value for display: up to 4 significant digits, `—` when missing or NaN. */
+export function formatNumber(value: number | null | undefined): string {
+  if (value === null || value === undefined || Number.isNaN(value)) return '—';
+  return Number.isInteger(value)
+    ? String(value)
+    : String(Number(value.toPrecision(4)));
+}

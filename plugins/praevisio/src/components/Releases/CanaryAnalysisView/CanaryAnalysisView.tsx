@@ -14,15 +14,8 @@ import {
   CanaryClassification,
   CanaryMetricDto,
 } from '@praevisio/backstage-plugin-common';
-import { formatDateTime } from '../../../lib/format';
+import { formatDateTime, formatNumber } from '../../../lib/format';
 import { formatScore } from '../GateScoreBadge';
-
-function num(value: number | null | undefined): string {
-  if (value === null || value === undefined || Number.isNaN(value)) return '—';
-  return Number.isInteger(value)
-    ? String(value)
-    : String(Number(value.toPrecision(4)));
-}
 
 const METRIC_TEXT: Record<CanaryMetricDto['classification'], string> = {
   Pass: 'Pass',
@@ -125,21 +118,23 @@ export function CanaryAnalysisView(props: CanaryAnalysisViewProps) {
                 )}
               </TableCell>
               <TableCell align="right">
-                {m.baseline.count} / {num(m.baseline.mean)}
+                {m.baseline.count} / {formatNumber(m.baseline.mean)}
               </TableCell>
               <TableCell align="right">
-                {m.canary.count} / {num(m.canary.mean)}
+                {m.canary.count} / {formatNumber(m.canary.mean)}
               </TableCell>
               <TableCell align="right">
                 {m.statistics.confidenceInterval
-                  ? `[${num(m.statistics.confidenceInterval[0])}, ${num(
-                      m.statistics.confidenceInterval[1],
-                    )}]`
+                  ? `[${formatNumber(
+                      m.statistics.confidenceInterval[0],
+                    )}, ${formatNumber(m.statistics.confidenceInterval[1])}]`
                   : '—'}
               </TableCell>
-              <TableCell align="right">{num(m.statistics.estimate)}</TableCell>
               <TableCell align="right">
-                {num(m.statistics.effectSize)}
+                {formatNumber(m.statistics.estimate)}
+              </TableCell>
+              <TableCell align="right">
+                {formatNumber(m.statistics.effectSize)}
               </TableCell>
               <TableCell>
                 <MetricChip metric={m} />

@@ -18,16 +18,9 @@ import {
   IndicatorResult,
   SliTarget,
 } from '@praevisio/backstage-plugin-common';
-import { formatDateTime } from '../../../lib/format';
+import { formatDateTime, formatNumber } from '../../../lib/format';
 import { formatScore, GateScoreBadge } from '../GateScoreBadge';
 import { useUniqueId } from '../shared/useUniqueId';
-
-function formatValue(value: number | null | undefined): string {
-  if (value === null || value === undefined || Number.isNaN(value)) return '—';
-  return Number.isInteger(value)
-    ? String(value)
-    : String(Number(value.toPrecision(4)));
-}
 
 function Targets(props: { targets: SliTarget[] | null }) {
   if (!props.targets || props.targets.length === 0) return <>—</>;
@@ -40,7 +33,7 @@ function Targets(props: { targets: SliTarget[] | null }) {
           component="div"
           color={t.violated ? 'error' : 'textPrimary'}
         >
-          {t.criteria} (target {formatValue(t.targetValue)})
+          {t.criteria} (target {formatNumber(t.targetValue)})
           {t.violated ? ' — violated' : ''}
         </Typography>
       ))}
@@ -137,11 +130,11 @@ export function GateEvaluationDetails(props: GateEvaluationDetailsProps) {
               </TableCell>
               <TableCell align="right">
                 {ir.value.success
-                  ? formatValue(ev.values[ir.value.metric] ?? ir.value.value)
+                  ? formatNumber(ev.values[ir.value.metric] ?? ir.value.value)
                   : '—'}
               </TableCell>
               <TableCell align="right">
-                {formatValue(ir.value.comparedValue)}
+                {formatNumber(ir.value.comparedValue)}
               </TableCell>
               <TableCell>
                 <Targets targets={ir.passTargets} />
