@@ -19,18 +19,25 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-/** Latency-like samples: a log-normal-ish body around `center`, rounded to 0.1 ms. */
+/**
+ * Latency-like samples: a log-normal-ish body around `center`, rounded to
+ * `resolution` (1/n for a whole n; default 0.1 ms, about 800 distinct values
+ * in 10,000), or not rounded at all (`resolution` 0: all values distinct).
+ */
 export function syntheticSamples(
   n: number,
   center: number,
   seed: number,
+  resolution = 0.1,
 ): number[] {
   const rnd = seededRandom(seed);
+  const perUnit = resolution > 0 ? Math.round(1 / resolution) : 0;
   const out = new Array<number>(n);
   for (let i = 0; i < n; i++) {
     // Sum of uniforms ≈ normal; exponentiate for a right tail.
     const z = rnd() + rnd() + rnd() + rnd() - 2;
-    out[i] = Math.round(center * Math.exp(0.25 * z) * 10) / 10;
+    const value = center * Math.exp(0.25 * z);
+    out[i] = perUnit > 0 ? Math.round(value * perUnit) / perUnit : value;
   }
   return out;
 }
@@ -38,18 +45,23 @@ export function syntheticSamples(
 /**
  * Performance smoke for `yarn bench`: classifies one metric with `n` samples on
  * each side (canary 5 % slower than baseline) and reports the time. Not a timed
- * assertion.
+ * assertion. Samples are rounded to 0.1 ms unless `distinct`, where every
+ * value differs (no ties: the rank test's slowest case).
  *
  * @public
  */
-export function benchJudgeMetric(n: number): {
+export function benchJudgeMetric(
+  n: number,
+  options: { distinct?: boolean } = {},
+): {
   samplesPerSide: number;
   elapsedMs: number;
   classification: MetricClassificationLabel;
 } {
   const count = Math.max(2, Math.floor(n));
-  const baseline = syntheticSamples(count, 100, 1);
-  const canary = syntheticSamples(count, 105, 2);
+  const resolution = options.distinct ? 0 : 0.1;
+  const baseline = syntheticSamples(count, 100, 1, resolution);
+  const canary = syntheticSamples(count, 105, 2, resolution);
   const metric: CanaryMetricConfig = {
     name: 'latency',
     groups: ['latency'],

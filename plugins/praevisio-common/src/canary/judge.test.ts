@@ -440,5 +440,7 @@ describe('performance smoke', () => {
     expect(r.samplesPerSide).toBe(10000);
     expect(r.classification).toBe('High');
     expect(Number.isFinite(r.elapsedMs)).toBe(true);
+    const distinct = benchJudgeMetric(10000, { distinct: true });
+    expect(distinct.classification).toBe('High');
   });
 });

@@ -1,5 +1,6 @@
 import { uniroot } from './brent';
-import { MannWhitneyError, mannWhitneyTest } from './mannWhitney';
+import { seededRandom } from './bench';
+import { MannWhitneyError, mannWhitneyTest, RankSumShift } from './mannWhitney';
 import { qnorm } from './normal';
 
 // Reference values below were produced with R 4.2.2:
@@ -222,6 +223,66 @@ describe('mannWhitneyTest agrees with R wilcox.test(exact = FALSE, correct = TRU
     expect(() => mannWhitneyTest([1, 2], [1, 3], { confLevel: 1 })).toThrow(
       /confLevel/,
     );
+  });
+});
+
+/** R's `rank(c(x - d, y))` done the slow way: sort everything, average tied ranks. */
+function referenceRanks(x: number[], y: number[], d: number) {
+  const all = [
+    ...x.map(v => ({ v: v - d, isX: true })),
+    ...y.map(v => ({ v, isX: false })),
+  ].sort((a, b) => a.v - b.v);
+  let rankSumX = 0;
+  let tieSum = 0;
+  for (let i = 0; i < all.length; ) {
+    let j = i;
+    while (j < all.length && all[j].v === all[i].v) j++;
+    const t = j - i;
+    const midRank = (i + 1 + j) / 2;
+    for (let k = i; k < j; k++) if (all[k].isX) rankSumX += midRank;
+    tieSum += t * t * t - t;
+    i = j;
+  }
+  return { rankSumX, tieSum };
+}
+
+describe('RankSumShift', () => {
+  it('ranks exactly as R would, ties and shifted-onto-y values included', () => {
+    const rnd = seededRandom(7);
+    for (let round = 0; round < 200; round++) {
+      // Few distinct values, so most observations tie; sometimes none do.
+      const levels = round % 4 === 0 ? 1e9 : 2 + Math.floor(rnd() * 30);
+      const draw = () => Math.floor(rnd() * levels) / 4;
+      const x = seq(1 + Math.floor(rnd() * 60), draw);
+      const y = seq(1 + Math.floor(rnd() * 60), draw);
+      const s = new RankSumShift(x, y);
+      // Shifts that land x on y values (Walsh differences), and arbitrary ones.
+      const shifts = [
+        0,
+        x[0] - y[0],
+        x[x.length - 1] - y[0],
+        rnd() * 4 - 2,
+        1e-300,
+      ];
+      for (const d of shifts) {
+        s.eval(d);
+        expect({ rankSumX: s.rankSumX, tieSum: s.tieSum }).toEqual(
+          referenceRanks(x, y, d),
+        );
+      }
+    }
+  });
+
+  it('ties distinct x values that round to the same x - d, as R does', () => {
+    // 2 and 2.5 differ, but 2 - 1e16 and 2.5 - 1e16 are the same double.
+    const x = [2, 2.5];
+    const y = [0];
+    const s = new RankSumShift(x, y);
+    s.eval(1e16);
+    expect({ rankSumX: s.rankSumX, tieSum: s.tieSum }).toEqual(
+      referenceRanks(x, y, 1e16),
+    );
+    expect(s.tieSum).toBe(6); // one group of two
   });
 });
 
