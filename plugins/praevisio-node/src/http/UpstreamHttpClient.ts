@@ -19,6 +19,13 @@ import {
 } from './errors';
 import { SecretScrubber } from './SecretScrubber';
 import { Semaphore, SemaphoreQueueFullError } from './Semaphore';
+import {
+  fetchTransport,
+  HttpTransport,
+  ResponseTooLargeError,
+  TransportResponse,
+  undiciTransport,
+} from './transport';
 
 /** @public */
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -95,6 +102,12 @@ export interface UpstreamHttpClientOptions {
   sleep?: SleepFn;
   /** Uniform in [0, 1); drives backoff jitter. */
   random?: () => number;
+  /**
+   * Sends the requests; default {@link undiciTransport}. Tests and callers
+   * that must use their own `fetch` pass `fetch` instead.
+   */
+  transport?: HttpTransport;
+  /** Shorthand for `transport: fetchTransport(fetch)`. */
   fetch?: typeof fetch;
 }
 
@@ -124,10 +137,6 @@ export function encodePathSegment(
 
 class TimeoutSignal extends Error {
   name = 'TimeoutSignal';
-}
-
-class ResponseTooLarge extends Error {
-  name = 'ResponseTooLarge';
 }
 
 type AttemptOutcome =
@@ -167,7 +176,7 @@ export class UpstreamHttpClient {
   private readonly clock: Clock;
   private readonly sleep: SleepFn;
   private readonly random: () => number;
-  private readonly fetchImpl: typeof fetch;
+  private readonly transport: HttpTransport;
 
   static create(options: UpstreamHttpClientOptions): UpstreamHttpClient {
     return new UpstreamHttpClient(options);
@@ -203,7 +212,9 @@ export class UpstreamHttpClient {
     this.clock = options.clock ?? { now: () => Date.now() };
     this.sleep = options.sleep ?? abortableSleep;
     this.random = options.random ?? Math.random;
-    this.fetchImpl = options.fetch ?? globalThis.fetch;
+    this.transport =
+      options.transport ??
+      (options.fetch ? fetchTransport(options.fetch) : undiciTransport);
     this.breaker =
       options.circuitBreaker instanceof CircuitBreaker
         ? options.circuitBreaker
@@ -371,19 +382,16 @@ export class UpstreamHttpClient {
     }
 
     try {
-      const res = await this.fetchImpl(url, {
+      const res = await this.transport({
+        url,
         method: request.method,
         headers,
         body,
-        redirect: 'manual',
         signal,
+        maxResponseBytes: this.maxResponseBytes,
       });
 
-      if (
-        res.type === 'opaqueredirect' ||
-        (res.status >= 300 && res.status < 400)
-      ) {
-        await res.body?.cancel().catch(() => {});
+      if (res.status >= 300 && res.status < 400) {
         permit.success(); // the upstream is up; it is just pointing elsewhere
         const location = res.headers.get('location');
         throw new UpstreamRedirectError(
@@ -397,8 +405,7 @@ export class UpstreamHttpClient {
         );
       }
 
-      const text = await readBody(res, this.maxResponseBytes);
-      const response = this.toResponse(res, text, what);
+      const response = this.toResponse(res, what);
       if (RETRYABLE_STATUSES.has(res.status)) {
         permit.failure();
         return {
@@ -417,7 +424,7 @@ export class UpstreamHttpClient {
         permit.release(); // says nothing about the upstream
         throw request.signal.reason;
       }
-      if (error instanceof ResponseTooLarge) {
+      if (error instanceof ResponseTooLargeError) {
         permit.success();
         throw new UpstreamResponseError(`${what}: ${error.message}`, this.name);
       }
@@ -445,16 +452,13 @@ export class UpstreamHttpClient {
     }
   }
 
-  private toResponse(
-    res: Response,
-    text: string,
-    what: string,
-  ): UpstreamResponse {
+  private toResponse(res: TransportResponse, what: string): UpstreamResponse {
+    const { text } = res;
     const upstream = this.name;
     const scrub = (s: string) => this.scrub(s);
     return {
       status: res.status,
-      ok: res.ok,
+      ok: res.status >= 200 && res.status < 300,
       headers: res.headers,
       text,
       json<T>(): T {
@@ -552,37 +556,6 @@ function parseBaseUrl(
     );
   }
   return url;
-}
-
-async function readBody(res: Response, limit: number): Promise<string> {
-  if (!res.body) {
-    return '';
-  }
-  const declared = Number(res.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > limit) {
-    await res.body.cancel().catch(() => {});
-    throw new ResponseTooLarge(
-      `response of ${declared} bytes is larger than the ${limit} allowed`,
-    );
-  }
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) {
-      break;
-    }
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel().catch(() => {});
-      throw new ResponseTooLarge(
-        `response is larger than the ${limit} bytes allowed`,
-      );
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Flattens an error and its causes ("fetch failed: connect ECONNREFUSED …"). */

@@ -8,6 +8,16 @@ export {
   type UpstreamHttpClientOptions,
 } from './UpstreamHttpClient';
 export {
+  undiciTransport,
+  fetchTransport,
+  createDispatcher,
+  createUndiciTransport,
+  ResponseTooLargeError,
+  type HttpTransport,
+  type TransportRequest,
+  type TransportResponse,
+} from './transport';
+export {
   CircuitBreaker,
   type CircuitBreakerOptions,
   type CircuitPermit,

@@ -4,6 +4,7 @@
  * with backfilled series of known values. Missing binaries fail these tests.
  */
 import { parseSli } from '@praevisio/backstage-plugin-common';
+import { HttpTransport, undiciTransport } from '../http';
 import { PrometheusQueryError } from './errors';
 import { fetchSliValues } from './fetchSliValues';
 import { PrometheusClient } from './PrometheusClient';
@@ -294,15 +295,15 @@ describe('PrometheusClient against a real Prometheus', () => {
 
   it('gets SLI answers uncompressed and other answers gzipped', async () => {
     const encodings: Array<string | null> = [];
-    const recordingFetch: typeof fetch = async (input, init) => {
-      const res = await fetch(input, init);
+    const recordingTransport: HttpTransport = async request => {
+      const res = await undiciTransport(request);
       encodings.push(res.headers.get('content-encoding'));
       return res;
     };
     const recording = PrometheusClient.create({
       name: 'recording',
       url: prometheus.url,
-      http: { fetch: recordingFetch },
+      http: { transport: recordingTransport },
     });
     const promql = 'sum(latency_seconds{job="shop"})';
     const gzipped = await recording.query(promql, { time: TE });
@@ -331,11 +332,11 @@ describe('PrometheusClient against a real Prometheus', () => {
     async (maxConcurrency, expectedInFlight) => {
       let inFlight = 0;
       let maxInFlight = 0;
-      const countingFetch: typeof fetch = async (input, init) => {
+      const countingTransport: HttpTransport = async request => {
         inFlight++;
         maxInFlight = Math.max(maxInFlight, inFlight);
         try {
-          return await fetch(input, init);
+          return await undiciTransport(request);
         } finally {
           inFlight--;
         }
@@ -343,7 +344,7 @@ describe('PrometheusClient against a real Prometheus', () => {
       const concurrent = PrometheusClient.create({
         name: 'concurrent',
         url: prometheus.url,
-        http: { maxConcurrency, fetch: countingFetch },
+        http: { maxConcurrency, transport: countingTransport },
       });
       const indicators: Record<string, string> = {};
       for (let i = 0; i < 20; i++) {
@@ -370,7 +371,7 @@ describe('PrometheusClient against a real Prometheus', () => {
       // eslint-disable-next-line no-console
       console.log(
         `20 SLI queries with cap ${
-          maxConcurrency ?? 'default (8)'
+          maxConcurrency ?? 'default (20)'
         }: ${elapsed} ms, max ${maxInFlight} in flight`,
       );
     },

@@ -41,7 +41,7 @@ export type PrometheusHttpOptions = Omit<
 /** @public */
 export interface PrometheusClientOptions extends PrometheusInstanceConfig {
   logger?: LoggerService;
-  /** Timeouts, retries, breaker, concurrency cap, `fetch` (for tests). */
+  /** Timeouts, retries, breaker, concurrency cap, transport (for tests). */
   http?: PrometheusHttpOptions;
 }
 
@@ -56,8 +56,8 @@ export interface PrometheusQueryOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
   /**
-   * Whether Prometheus may gzip the answer (the default, as `fetch` asks for
-   * it). Gzipping on Prometheus' side and inflating on ours cost more CPU than
+   * Whether Prometheus may gzip the answer (the default: the HTTP transport
+   * asks for compressed answers, as `fetch` does). Gzipping on Prometheus' side and inflating on ours cost more CPU than
    * they save bytes on an answer of a few samples; `fetchSliValues`,
    * whose answers are one sample each, turns it off.
    */
