@@ -96,10 +96,12 @@ describe('automatic progressive delivery when things go wrong', () => {
     gate?: () => Promise<GateEvaluationDto>;
     execute?: (o: { idempotencyKey: string }) => Promise<unknown>;
     sent?: (key: string) => DeploymentRecord | undefined;
+    /** The evaluation service found the evaluation made before a restart. */
+    replayed?: boolean;
   }) {
     const evaluate = jest.fn(async () => ({
       evaluation: await (options.gate ?? (async () => evaluation('fail')))(),
-      replayed: false,
+      replayed: options.replayed ?? false,
     }));
     const execute = jest.fn(
       options.execute ??
@@ -184,6 +186,7 @@ describe('automatic progressive delivery when things go wrong', () => {
       ]),
     );
     expect(a.auditor.events).toEqual([
+      { eventId: 'gate-evaluate', severityLevel: 'medium', outcome: 'success' },
       { eventId: 'gate-decision', severityLevel: 'medium', outcome: 'success' },
       {
         eventId: 'gate-automatic-command',
@@ -228,12 +231,26 @@ describe('automatic progressive delivery when things go wrong', () => {
     expect(await a.observe()).toBeUndefined();
     expect(a.execute).toHaveBeenCalledTimes(1);
     expect(a.auditor.events).toEqual([
+      { eventId: 'gate-evaluate', severityLevel: 'medium', outcome: 'success' },
       { eventId: 'gate-decision', severityLevel: 'medium', outcome: 'success' },
       {
         eventId: 'gate-automatic-command',
         severityLevel: 'medium',
         outcome: 'success',
       },
+    ]);
+  });
+
+  it('does not report an evaluation to the auditor again when it was made before a restart', async () => {
+    const a = automation({
+      gate: async () => evaluation('errored'),
+      execute: async () => ({}),
+      replayed: true,
+    });
+    await a.observe();
+    expect(a.auditor.events.map(e => e.eventId)).toEqual([
+      'gate-decision',
+      'gate-automatic-command',
     ]);
   });
 

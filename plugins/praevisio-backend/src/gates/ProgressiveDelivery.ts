@@ -123,7 +123,8 @@ export class ProgressiveDelivery
     let analysis: CanaryAnalysisDto | undefined;
     let noCanary: string | undefined;
     try {
-      ({ evaluation } = await this.options.gates.evaluate({
+      let replayed: boolean;
+      ({ evaluation, replayed } = await this.options.gates.evaluate({
         entity,
         environment: deployment.environment,
         application: deployment.application,
@@ -135,6 +136,19 @@ export class ProgressiveDelivery
         idempotencyKey: `auto:${deployment.id}:${stepKey}`,
         request: { deploymentId: deployment.id, stepKey },
       }));
+      if (!replayed) {
+        // The same event a manual evaluation gets from the route.
+        await this.auditorEvent('gate-evaluate', 'medium', {
+          entityRef: deployment.entityRef,
+          environment: deployment.environment,
+          deploymentId: deployment.id,
+          step: stepKey,
+          trigger: 'automatic',
+          evaluationId: evaluation.id,
+          result: evaluation.result,
+          score: evaluation.score,
+        });
+      }
       const baselineHash = status.stableRS;
       const canaryHash = status.currentPodHash;
       noCanary =
