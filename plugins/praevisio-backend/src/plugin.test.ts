@@ -7,6 +7,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
 import { praevisioPlugin } from './plugin';
 import { spec } from './schema/openapi.generated';
+import { testBackendDatabases } from './__testUtils__/testBackendDatabase';
 
 const config = {
   praevisio: {
@@ -22,6 +23,8 @@ const config = {
   },
 };
 
+const backendDatabases = testBackendDatabases();
+
 async function startBackend(
   result: AuthorizeResult.ALLOW | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
 ) {
@@ -34,6 +37,7 @@ async function startBackend(
       mockServices.httpAuth.factory({
         defaultCredentials: mockCredentials.none(),
       }),
+      await backendDatabases.factory(),
     ],
   });
   return server;

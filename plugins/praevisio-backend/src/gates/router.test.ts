@@ -12,6 +12,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
 import { praevisioPlugin } from '../plugin';
 import { auditorMock } from '../__testUtils__/auditorMock';
+import { testBackendDatabases } from '../__testUtils__/testBackendDatabase';
 import { entity } from '../releases/__testUtils__/sandbox';
 
 jest.setTimeout(60_000);
@@ -54,6 +55,8 @@ async function fakePrometheus() {
   };
 }
 
+const backendDatabases = testBackendDatabases();
+
 describe('Gates API', () => {
   let prometheus: Awaited<ReturnType<typeof fakePrometheus>>;
 
@@ -85,6 +88,7 @@ describe('Gates API', () => {
         }),
         catalogServiceMock.factory({ entities: [payments, escaping] }),
         auditor.factory,
+        await backendDatabases.factory(),
       ],
     });
     return { server, auditor };

@@ -16,6 +16,7 @@ import { releasesSignalChannel } from '@praevisio/backstage-plugin-common';
 import request from 'supertest';
 import { praevisioPlugin } from '../plugin';
 import { auditorMock } from '../__testUtils__/auditorMock';
+import { testBackendDatabases } from '../__testUtils__/testBackendDatabase';
 import { RECONCILE_TASK_ID } from './Releases';
 import {
   ArgoCdSimulator,
@@ -33,6 +34,7 @@ import {
 jest.setTimeout(60_000);
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3', 'POSTGRES_15'] });
+const backendDatabases = testBackendDatabases();
 const SHOP = '/api/praevisio/entities/component/default/shop';
 const AUTH = mockCredentials.user.header('user:default/ada');
 
@@ -94,7 +96,7 @@ async function start(
       scheduler.factory({ skipTaskRunOnStartup: true }),
       signals.factory,
       auditor.factory,
-      ...(options.database ? [options.database] : []),
+      options.database ?? (await backendDatabases.factory()),
     ],
   });
   return {
