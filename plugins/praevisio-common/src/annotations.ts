@@ -19,9 +19,15 @@ export const ANNOTATION_SLO = 'praevisio.io/slo';
 /** @public */
 export const ANNOTATION_SLI = 'praevisio.io/sli';
 /** @public */
+export const ANNOTATION_CANARY_CONFIG = 'praevisio.io/canary-config';
+/** @public Who scores the gate: `prometheus` (default) or `keptn`. */
+export const ANNOTATION_GATE_PROVIDER = 'praevisio.io/gate-provider';
+/** @public */
 export const ANNOTATION_KEPTN_PROJECT = 'keptn.sh/project';
 /** @public */
 export const ANNOTATION_KEPTN_SERVICE = 'keptn.sh/service';
+/** @public Which configured Keptn instance (`praevisio.keptn.instances[].name`); default the first. */
+export const ANNOTATION_KEPTN_INSTANCE = 'praevisio.io/keptn-instance';
 /** @public */
 export const ANNOTATION_ALERT_SELECTOR = 'praevisio.io/alert-selector';
 /** @public */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import {
+  ANNOTATION_CANARY_CONFIG,
   CanaryAnalysisDto,
   CanaryValidationError,
   compileSliTemplate,
@@ -15,7 +16,7 @@ import {
 import { PrometheusClient } from '@praevisio/backstage-plugin-node';
 import { Knex } from 'knex';
 import { withLabelMatcher } from './promqlSelector';
-import { CANARY_CONFIG_ANNOTATION, SloSource } from './SloSource';
+import { SloSource } from './SloSource';
 
 const TABLE = 'praevisio_canary_analyses';
 
@@ -47,7 +48,7 @@ export function defaultCanaryConfig(sli: SliDocument): Record<string, unknown> {
     throw new InputError(
       `The sli.yaml defines neither ${Object.keys(DEFAULT_METRICS).join(
         ' nor ',
-      )}; add them or point ${CANARY_CONFIG_ANNOTATION} to a canary configuration`,
+      )}; add them or point ${ANNOTATION_CANARY_CONFIG} to a canary configuration`,
     );
   }
   return { thresholds: DEFAULT_CANARY_THRESHOLDS, metrics };
@@ -107,7 +108,7 @@ export class CanaryAnalysisService {
   ): Promise<Record<string, unknown>> {
     const file = await this.options.sloSource.readAnnotated(
       entity,
-      CANARY_CONFIG_ANNOTATION,
+      ANNOTATION_CANARY_CONFIG,
     );
     if (!file) return defaultCanaryConfig(sli);
     let json: unknown;
@@ -115,7 +116,7 @@ export class CanaryAnalysisService {
       json = JSON.parse(file.text);
     } catch (error) {
       throw new InputError(
-        `Annotation ${CANARY_CONFIG_ANNOTATION}: invalid JSON (${
+        `Annotation ${ANNOTATION_CANARY_CONFIG}: invalid JSON (${
           file.location
         }): ${(error as Error).message}`,
       );
@@ -125,7 +126,7 @@ export class CanaryAnalysisService {
       for (const m of config.metrics) {
         if (!Object.prototype.hasOwnProperty.call(sli.indicators, m.name)) {
           throw new InputError(
-            `Annotation ${CANARY_CONFIG_ANNOTATION}: metric ${m.name} (${file.location}) has no query in the sli.yaml`,
+            `Annotation ${ANNOTATION_CANARY_CONFIG}: metric ${m.name} (${file.location}) has no query in the sli.yaml`,
           );
         }
       }
@@ -133,7 +134,7 @@ export class CanaryAnalysisService {
     } catch (error) {
       if (error instanceof CanaryValidationError) {
         throw new InputError(
-          `Annotation ${CANARY_CONFIG_ANNOTATION}: invalid canary configuration (${file.location}): ${error.message}`,
+          `Annotation ${ANNOTATION_CANARY_CONFIG}: invalid canary configuration (${file.location}): ${error.message}`,
         );
       }
       throw error;

@@ -7,6 +7,11 @@ import {
   ServiceUnavailableError,
 } from '@backstage/errors';
 import {
+  ANNOTATION_GATE_PROVIDER,
+  ANNOTATION_KEPTN_PROJECT,
+  ANNOTATION_KEPTN_SERVICE,
+  ANNOTATION_PROMETHEUS_SERVICE_NAME,
+  ANNOTATION_SLI,
   canonicalJson,
   evaluateGate,
   GateEvaluationDto,
@@ -25,16 +30,11 @@ import {
   toGateEvaluationDto,
 } from './GateEvaluationStore';
 import {
-  GATE_PROVIDER_ANNOTATION,
   gateProviderOf,
   GateProviderOutcome,
-  KEPTN_PROJECT_ANNOTATION,
-  KEPTN_SERVICE_ANNOTATION,
   KeptnGateProvider,
 } from './KeptnGateProvider';
-import { SLI_ANNOTATION, SloSource } from './SloSource';
-
-export const PROMETHEUS_ANNOTATION = 'prometheus.io/service-name';
+import { SloSource } from './SloSource';
 
 /** How many earlier evaluations are read to pick the baseline from. */
 const BASELINE_CANDIDATES = 100;
@@ -265,7 +265,7 @@ export class GateEvaluationService {
   private keptnProvider(): KeptnGateProvider {
     if (!this.options.keptn) {
       throw new ServiceUnavailableError(
-        `${GATE_PROVIDER_ANNOTATION} is keptn, but no Keptn instance is configured; add praevisio.keptn.instances[] to app-config.yaml`,
+        `${ANNOTATION_GATE_PROVIDER} is keptn, but no Keptn instance is configured; add praevisio.keptn.instances[] to app-config.yaml`,
       );
     }
     return this.options.keptn;
@@ -352,8 +352,8 @@ export class GateEvaluationService {
     if (!this.options.prometheus.isConfigured) {
       return 'no Prometheus is configured';
     }
-    if (!entity.metadata.annotations?.[SLI_ANNOTATION]) {
-      return `the entity has no ${SLI_ANNOTATION} annotation`;
+    if (!entity.metadata.annotations?.[ANNOTATION_SLI]) {
+      return `the entity has no ${ANNOTATION_SLI} annotation`;
     }
     return undefined;
   }
@@ -366,10 +366,11 @@ export class GateEvaluationService {
         'No Prometheus instance is configured; add praevisio.prometheus.instances[] to app-config.yaml',
       );
     }
-    const name = entity.metadata.annotations?.[PROMETHEUS_ANNOTATION];
+    const name =
+      entity.metadata.annotations?.[ANNOTATION_PROMETHEUS_SERVICE_NAME];
     if (name && !prometheus.instanceNames.includes(name)) {
       throw new InputError(
-        `Annotation ${PROMETHEUS_ANNOTATION}: Prometheus instance '${name}' is not configured (configured: ${prometheus.instanceNames.join(
+        `Annotation ${ANNOTATION_PROMETHEUS_SERVICE_NAME}: Prometheus instance '${name}' is not configured (configured: ${prometheus.instanceNames.join(
           ', ',
         )})`,
       );
@@ -385,10 +386,10 @@ export function sliContextFor(
 ): SliRenderContext {
   const annotations = entity.metadata.annotations ?? {};
   return {
-    service: annotations[KEPTN_SERVICE_ANNOTATION] || entity.metadata.name,
+    service: annotations[ANNOTATION_KEPTN_SERVICE] || entity.metadata.name,
     stage: environment,
-    ...(annotations[KEPTN_PROJECT_ANNOTATION]
-      ? { project: annotations[KEPTN_PROJECT_ANNOTATION] }
+    ...(annotations[ANNOTATION_KEPTN_PROJECT]
+      ? { project: annotations[ANNOTATION_KEPTN_PROJECT] }
       : {}),
   };
 }

@@ -78,10 +78,18 @@ describe('Keptn v1 adapter for quality gates', () => {
     await sim?.stop();
   });
 
-  function setup(options: { keptnUrl?: string; timeoutMs?: number } = {}) {
+  function setup(
+    options: {
+      keptnUrl?: string;
+      timeoutMs?: number;
+      /** More instances after 'legacy' (the simulator, or `keptnUrl`). */
+      moreInstances?: Array<{ name: string; url: string }>;
+    } = {},
+  ) {
     const keptn = KeptnClientRegistry.create({
       instances: [
         { name: 'legacy', url: options.keptnUrl ?? url, apiToken: TOKEN },
+        ...(options.moreInstances ?? []).map(i => ({ ...i, apiToken: TOKEN })),
       ],
       http: { timeoutMs: 2_000, retry: { maxAttempts: 1 } },
     });
@@ -233,6 +241,43 @@ describe('Keptn v1 adapter for quality gates', () => {
     });
     expect(evaluation.result).toBe('errored');
     expect(evaluation.score).toBe(0);
+  });
+
+  it('uses the Keptn instance the entity names, and refuses one that is not configured', async () => {
+    // The first instance does not answer: only the named one can score.
+    const { gates, store } = setup({
+      keptnUrl: 'http://127.0.0.1:1',
+      moreInstances: [{ name: 'main', url }],
+    });
+    const { evaluation } = await gates.evaluate({
+      entity: keptnEntity({ 'praevisio.io/keptn-instance': 'main' }),
+      environment: 'prod',
+      window: WINDOW,
+      trigger: 'manual',
+      triggeredBy: 'user:default/ada',
+    });
+    expect(evaluation).toMatchObject({
+      providerInstance: 'main',
+      result: 'warning',
+    });
+
+    await expect(
+      gates.evaluate({
+        entity: keptnEntity({ 'praevisio.io/keptn-instance': 'staging' }),
+        environment: 'prod',
+        window: WINDOW,
+        trigger: 'manual',
+        triggeredBy: 'user:default/ada',
+      }),
+    ).rejects.toMatchObject({
+      name: 'InputError',
+      message:
+        "Annotation praevisio.io/keptn-instance: Keptn instance 'staging' is not configured (configured: legacy, main)",
+    });
+    expect(
+      await store.list({ entityRef: 'component:default/billing', limit: 10 }),
+    ).toHaveLength(1);
+    expect(sim.stats().evaluationsTriggered).toBe(1);
   });
 
   it('needs a Keptn project and a configured Keptn, and a known provider name', async () => {

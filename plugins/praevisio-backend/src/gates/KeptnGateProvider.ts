@@ -1,6 +1,10 @@
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, ServiceUnavailableError } from '@backstage/errors';
 import {
+  ANNOTATION_GATE_PROVIDER,
+  ANNOTATION_KEPTN_INSTANCE,
+  ANNOTATION_KEPTN_PROJECT,
+  ANNOTATION_KEPTN_SERVICE,
   IndicatorResult,
   IndicatorStatus,
 } from '@praevisio/backstage-plugin-common';
@@ -13,10 +17,6 @@ import { Knex } from 'knex';
 import { isUniqueViolation } from '../service/databaseErrors';
 import { StoredGateEvaluation } from './GateEvaluationStore';
 
-export const GATE_PROVIDER_ANNOTATION = 'praevisio.io/gate-provider';
-export const KEPTN_SERVICE_ANNOTATION = 'keptn.sh/service';
-export const KEPTN_PROJECT_ANNOTATION = 'keptn.sh/project';
-
 export type GateProviderName = 'prometheus' | 'keptn';
 const GATE_PROVIDERS: readonly GateProviderName[] = ['prometheus', 'keptn'];
 
@@ -26,12 +26,12 @@ const GATE_PROVIDERS: readonly GateProviderName[] = ['prometheus', 'keptn'];
  * `praevisio.io/gate-provider: keptn`.
  */
 export function gateProviderOf(entity: Entity): GateProviderName {
-  const raw = entity.metadata.annotations?.[GATE_PROVIDER_ANNOTATION];
+  const raw = entity.metadata.annotations?.[ANNOTATION_GATE_PROVIDER];
   if (raw === undefined || raw.trim() === '') return 'prometheus';
   const value = raw.trim().toLowerCase();
   if (!(GATE_PROVIDERS as readonly string[]).includes(value)) {
     throw new InputError(
-      `Annotation ${GATE_PROVIDER_ANNOTATION}: '${raw}' is not a gate provider (use ${GATE_PROVIDERS.join(
+      `Annotation ${ANNOTATION_GATE_PROVIDER}: '${raw}' is not a gate provider (use ${GATE_PROVIDERS.join(
         ' or ',
       )})`,
     );
@@ -147,21 +147,29 @@ export class KeptnGateProvider {
   }): Promise<GateProviderOutcome> {
     const { keptn, triggers } = this.options;
     const annotations = input.entity.metadata.annotations ?? {};
-    const project = annotations[KEPTN_PROJECT_ANNOTATION]?.trim();
+    const project = annotations[ANNOTATION_KEPTN_PROJECT]?.trim();
     if (!project) {
       throw new InputError(
-        `The entity has no ${KEPTN_PROJECT_ANNOTATION} annotation; ${GATE_PROVIDER_ANNOTATION}: keptn needs the Keptn project (and ${KEPTN_SERVICE_ANNOTATION}, default the entity name)`,
+        `The entity has no ${ANNOTATION_KEPTN_PROJECT} annotation; ${ANNOTATION_GATE_PROVIDER}: keptn needs the Keptn project (and ${ANNOTATION_KEPTN_SERVICE}, default the entity name)`,
       );
     }
     const service =
-      annotations[KEPTN_SERVICE_ANNOTATION]?.trim() ||
+      annotations[ANNOTATION_KEPTN_SERVICE]?.trim() ||
       input.entity.metadata.name;
     if (!keptn.isConfigured) {
       throw new ServiceUnavailableError(
-        `${GATE_PROVIDER_ANNOTATION} is keptn, but no Keptn instance is configured; add praevisio.keptn.instances[] to app-config.yaml`,
+        `${ANNOTATION_GATE_PROVIDER} is keptn, but no Keptn instance is configured; add praevisio.keptn.instances[] to app-config.yaml`,
       );
     }
-    const client = keptn.get();
+    const instance = annotations[ANNOTATION_KEPTN_INSTANCE]?.trim();
+    if (instance && !keptn.instanceNames.includes(instance)) {
+      throw new InputError(
+        `Annotation ${ANNOTATION_KEPTN_INSTANCE}: Keptn instance '${instance}' is not configured (configured: ${keptn.instanceNames.join(
+          ', ',
+        )})`,
+      );
+    }
+    const client = keptn.get(instance || undefined);
 
     let keptnContext: string | undefined;
     try {

@@ -6,6 +6,9 @@ import {
 import { Entity, parseEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
+  ANNOTATION_AUTO_PROMOTE,
+  ANNOTATION_KEPTN_PROJECT,
+  ANNOTATION_SLO,
   CanaryAnalysisDto,
   GateDecisionDto,
   GateEvaluationDto,
@@ -24,12 +27,10 @@ import { ConflictError, InputError } from '@backstage/errors';
 import { CanaryAnalysisService } from './CanaryAnalysisService';
 import { GateDecisionStore, StoredGateDecision } from './GateDecisionStore';
 import { GateEvaluationService, sliContextFor } from './GateEvaluationService';
-import { gateProviderOf, KEPTN_PROJECT_ANNOTATION } from './KeptnGateProvider';
-import { SLO_ANNOTATION } from './SloSource';
+import { gateProviderOf } from './KeptnGateProvider';
 
 /** Who automatic decisions and commands are attributed to. */
 export const AUTOMATION_ACTOR = 'praevisio';
-export const AUTO_PROMOTE_ANNOTATION = 'praevisio.io/auto-promote';
 const AUTOMATED_PAUSES = new Set(['CanaryPauseStep', 'BlueGreenPause']);
 /**
  * Failed attempts of an automatic promote/abort before it is given up and
@@ -182,7 +183,7 @@ export class ProgressiveDelivery
     }
 
     const autoPromote =
-      entity.metadata.annotations?.[AUTO_PROMOTE_ANNOTATION] === 'true';
+      entity.metadata.annotations?.[ANNOTATION_AUTO_PROMOTE] === 'true';
     const { decision, reason } = decide(
       evaluation,
       analysis,
@@ -488,13 +489,13 @@ function gateNotConfigured(entity: Entity): string | undefined {
     return (error as Error).message;
   }
   if (provider === 'keptn') {
-    return annotations[KEPTN_PROJECT_ANNOTATION]
+    return annotations[ANNOTATION_KEPTN_PROJECT]
       ? undefined
-      : `no ${KEPTN_PROJECT_ANNOTATION} annotation`;
+      : `no ${ANNOTATION_KEPTN_PROJECT} annotation`;
   }
-  return annotations[SLO_ANNOTATION]
+  return annotations[ANNOTATION_SLO]
     ? undefined
-    : `no ${SLO_ANNOTATION} annotation`;
+    : `no ${ANNOTATION_SLO} annotation`;
 }
 
 /** The decision rule; any doubt pauses, any failure aborts. */
@@ -529,6 +530,6 @@ export function decide(
     decision: 'pause',
     reason: autoPromote
       ? summary
-      : `${summary}; ${AUTO_PROMOTE_ANNOTATION} is not 'true'`,
+      : `${summary}; ${ANNOTATION_AUTO_PROMOTE} is not 'true'`,
   };
 }

@@ -5,6 +5,8 @@ import { UrlReaderService } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import {
+  ANNOTATION_SLI,
+  ANNOTATION_SLO,
   parseSli,
   parseSlo,
   SliDocument,
@@ -13,9 +15,6 @@ import {
   SloValidationError,
 } from '@praevisio/backstage-plugin-common';
 
-export const SLO_ANNOTATION = 'praevisio.io/slo';
-export const SLI_ANNOTATION = 'praevisio.io/sli';
-export const CANARY_CONFIG_ANNOTATION = 'praevisio.io/canary-config';
 const SOURCE_LOCATION = 'backstage.io/source-location';
 const MANAGED_BY_LOCATION = 'backstage.io/managed-by-location';
 
@@ -135,15 +134,15 @@ export class SloSource {
 
   /** The entity's SLO and SLI documents, parsed; 400s name the file, line and path. */
   async readGateDocuments(entity: Entity): Promise<GateDocuments> {
-    const sloFile = await this.readAnnotated(entity, SLO_ANNOTATION);
+    const sloFile = await this.readAnnotated(entity, ANNOTATION_SLO);
     if (!sloFile) {
       throw new InputError(
-        `The entity has no ${SLO_ANNOTATION} annotation; add one pointing to its slo.yaml`,
+        `The entity has no ${ANNOTATION_SLO} annotation; add one pointing to its slo.yaml`,
       );
     }
     const { sli, sliLocation } = await this.readSli(entity);
     return {
-      slo: parseLocated(sloFile, SLO_ANNOTATION, parseSlo),
+      slo: parseLocated(sloFile, ANNOTATION_SLO, parseSlo),
       sli,
       sloText: sloFile.text,
       sloLocation: sloFile.location,
@@ -155,14 +154,14 @@ export class SloSource {
   async readSli(
     entity: Entity,
   ): Promise<{ sli: SliDocument; sliLocation: string }> {
-    const sliFile = await this.readAnnotated(entity, SLI_ANNOTATION);
+    const sliFile = await this.readAnnotated(entity, ANNOTATION_SLI);
     if (!sliFile) {
       throw new InputError(
-        `The entity has no ${SLI_ANNOTATION} annotation; add one pointing to its sli.yaml`,
+        `The entity has no ${ANNOTATION_SLI} annotation; add one pointing to its sli.yaml`,
       );
     }
     return {
-      sli: parseLocated(sliFile, SLI_ANNOTATION, parseSli),
+      sli: parseLocated(sliFile, ANNOTATION_SLI, parseSli),
       sliLocation: sliFile.location,
     };
   }
