@@ -52,6 +52,17 @@ function keptnEntity(annotations: Record<string, string> = {}): Entity {
   };
 }
 
+/** What the route passes for a manual evaluation of `entity` in prod. */
+function manualEvaluation(entity: Entity) {
+  return {
+    entity,
+    environment: 'prod',
+    window: WINDOW,
+    trigger: 'manual' as const,
+    triggeredBy: 'user:default/ada',
+  };
+}
+
 describe('Keptn v1 adapter for quality gates', () => {
   const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
   let sim: KeptnSimulator;
@@ -112,13 +123,9 @@ describe('Keptn v1 adapter for quality gates', () => {
 
   it('has Keptn score the gate and stores what reproduces its score', async () => {
     const { gates, store } = setup();
-    const { evaluation } = await gates.evaluate({
-      entity: keptnEntity(),
-      environment: 'prod',
-      window: WINDOW,
-      trigger: 'manual',
-      triggeredBy: 'user:default/ada',
-    });
+    const { evaluation } = await gates.evaluate(
+      manualEvaluation(keptnEntity()),
+    );
 
     expect(evaluation).toMatchObject({
       provider: 'keptn',
@@ -181,13 +188,9 @@ describe('Keptn v1 adapter for quality gates', () => {
 
   it('stores an errored evaluation, never a pass, when Keptn refuses or does not answer', async () => {
     const { gates } = setup({ timeoutMs: 300 });
-    const unknown = await gates.evaluate({
-      entity: keptnEntity({ 'keptn.sh/project': 'nope' }),
-      environment: 'prod',
-      window: WINDOW,
-      trigger: 'manual',
-      triggeredBy: 'user:default/ada',
-    });
+    const unknown = await gates.evaluate(
+      manualEvaluation(keptnEntity({ 'keptn.sh/project': 'nope' })),
+    );
     expect(unknown.evaluation).toMatchObject({
       provider: 'keptn',
       result: 'errored',
@@ -211,13 +214,7 @@ describe('Keptn v1 adapter for quality gates', () => {
     const slow = await setup({
       keptnUrl: stalled,
       timeoutMs: 300,
-    }).gates.evaluate({
-      entity: keptnEntity(),
-      environment: 'prod',
-      window: WINDOW,
-      trigger: 'manual',
-      triggeredBy: 'user:default/ada',
-    });
+    }).gates.evaluate(manualEvaluation(keptnEntity()));
     expect(slow.evaluation.result).toBe('errored');
     expect(slow.evaluation.keptnContext).toBeDefined();
     expect(slow.evaluation.message).toMatch(/gave no result/);
@@ -232,13 +229,9 @@ describe('Keptn v1 adapter for quality gates', () => {
       values: {},
     });
     const { gates } = setup();
-    const { evaluation } = await gates.evaluate({
-      entity: keptnEntity(),
-      environment: 'prod',
-      window: WINDOW,
-      trigger: 'manual',
-      triggeredBy: 'user:default/ada',
-    });
+    const { evaluation } = await gates.evaluate(
+      manualEvaluation(keptnEntity()),
+    );
     expect(evaluation.result).toBe('errored');
     expect(evaluation.score).toBe(0);
   });
@@ -249,26 +242,20 @@ describe('Keptn v1 adapter for quality gates', () => {
       keptnUrl: 'http://127.0.0.1:1',
       moreInstances: [{ name: 'main', url }],
     });
-    const { evaluation } = await gates.evaluate({
-      entity: keptnEntity({ 'praevisio.io/keptn-instance': 'main' }),
-      environment: 'prod',
-      window: WINDOW,
-      trigger: 'manual',
-      triggeredBy: 'user:default/ada',
-    });
+    const { evaluation } = await gates.evaluate(
+      manualEvaluation(keptnEntity({ 'praevisio.io/keptn-instance': 'main' })),
+    );
     expect(evaluation).toMatchObject({
       providerInstance: 'main',
       result: 'warning',
     });
 
     await expect(
-      gates.evaluate({
-        entity: keptnEntity({ 'praevisio.io/keptn-instance': 'staging' }),
-        environment: 'prod',
-        window: WINDOW,
-        trigger: 'manual',
-        triggeredBy: 'user:default/ada',
-      }),
+      gates.evaluate(
+        manualEvaluation(
+          keptnEntity({ 'praevisio.io/keptn-instance': 'staging' }),
+        ),
+      ),
     ).rejects.toMatchObject({
       name: 'InputError',
       message:
@@ -283,13 +270,7 @@ describe('Keptn v1 adapter for quality gates', () => {
   it('needs a Keptn project and a configured Keptn, and a known provider name', async () => {
     const { gates } = setup();
     await expect(
-      gates.evaluate({
-        entity: keptnEntity({ 'keptn.sh/project': '' }),
-        environment: 'prod',
-        window: WINDOW,
-        trigger: 'manual',
-        triggeredBy: 'user:default/ada',
-      }),
+      gates.evaluate(manualEvaluation(keptnEntity({ 'keptn.sh/project': '' }))),
     ).rejects.toThrow(/keptn\.sh\/project/);
 
     const noKeptn = new GateEvaluationService({
@@ -299,13 +280,7 @@ describe('Keptn v1 adapter for quality gates', () => {
       auditLog: DatabaseAuditLog.create({ knex }),
     });
     await expect(
-      noKeptn.evaluate({
-        entity: keptnEntity(),
-        environment: 'prod',
-        window: WINDOW,
-        trigger: 'manual',
-        triggeredBy: 'user:default/ada',
-      }),
+      noKeptn.evaluate(manualEvaluation(keptnEntity())),
     ).rejects.toMatchObject({
       name: 'ServiceUnavailableError',
       message: expect.stringMatching(/praevisio\.keptn\.instances/),
