@@ -17,10 +17,18 @@ export interface RevisionProfile {
   p95Seconds: number;
 }
 
+/**
+ * The p95 sits inside the (0.1 s, 0.25 s] histogram bucket (it estimates at
+ * ~0.24 s), not on a bucket bound: at a bound, `histogram_quantile` turns
+ * sampling noise into upward jumps only (the bucket above holds ~5 % of the
+ * requests, the one below ~70 %), so the canary, with less traffic and more
+ * noise, read as slower than identical stable pods, and the rank test now
+ * and then called a healthy canary High.
+ */
 export const HEALTHY_PROFILE: RevisionProfile = {
   errorRate: 0.001,
   medianSeconds: 0.12,
-  p95Seconds: 0.25,
+  p95Seconds: 0.2,
 };
 
 /**
