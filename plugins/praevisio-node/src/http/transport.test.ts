@@ -123,6 +123,19 @@ describe.each<[string, HttpTransport]>([
     }
   });
 
+  it('answers a HEAD whatever length it declares, since no body follows', async () => {
+    server = await startServer((_req, res) => {
+      res.writeHead(200, { 'content-length': '5000' });
+      res.end();
+    });
+    const res = await transport(
+      get(`${server.url}/q`, { method: 'HEAD', maxResponseBytes: 4000 }),
+    );
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-length')).toBe('5000');
+    expect(res.text).toBe('');
+  });
+
   it('returns a redirect without following it', async () => {
     server = await startServer((_req, res) => {
       res.writeHead(307, { location: 'http://elsewhere.invalid/x' });

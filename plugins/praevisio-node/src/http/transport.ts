@@ -130,9 +130,14 @@ async function sendWithUndici(
     await res.body.dump().catch(() => {});
     return { status: res.statusCode, headers: responseHeaders, text: '' };
   }
+  if (request.method === 'HEAD') {
+    // Its content-length describes a body that is not sent.
+    await res.body.dump().catch(() => {});
+    return { status: res.statusCode, headers: responseHeaders, text: '' };
+  }
   const limit = request.maxResponseBytes;
-  const declared = Number(responseHeaders.get('content-length'));
-  if (Number.isFinite(declared) && declared > limit) {
+  const declared = declaredLengthOver(responseHeaders, limit);
+  if (declared !== undefined) {
     // Closes the connection instead of reading what is refused anyway.
     res.body.on('error', () => {}).destroy();
     throw tooLarge(limit, declared);
@@ -186,6 +191,12 @@ function toHeaders(
     }
   }
   return headers;
+}
+
+/** The answer's declared length, when it already says the body is too large. */
+function declaredLengthOver(headers: Headers, limit: number) {
+  const declared = Number(headers.get('content-length'));
+  return Number.isFinite(declared) && declared > limit ? declared : undefined;
 }
 
 function tooLarge(limit: number, size?: number) {
@@ -247,8 +258,8 @@ async function readFetchBody(res: Response, limit: number): Promise<string> {
   if (!res.body) {
     return '';
   }
-  const declared = Number(res.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > limit) {
+  const declared = declaredLengthOver(res.headers, limit);
+  if (declared !== undefined) {
     await res.body.cancel().catch(() => {});
     throw tooLarge(limit, declared);
   }
