@@ -186,51 +186,19 @@ describe('sandbox control API', () => {
   });
 
   it('answers 409 to the quality knobs without workload metrics', async () => {
-    expect(
-      (
-        await post(
-          '/control/workloads/revisions/abcdef0/bad',
-          { bad: true },
-          bare.url,
-        )
-      ).status,
-    ).toBe(409);
-    expect(
-      (
-        await post(
-          '/control/argocd/applications/payments-api-dev/revisions',
-          { bad: true },
-          bare.url,
-        )
-      ).status,
-    ).toBe(409);
-    expect(
-      (
-        await post(
-          '/control/workloads/revisions/abcdef0/quality',
-          { quality: 'marginal' },
-          bare.url,
-        )
-      ).status,
-    ).toBe(409);
-    expect(
-      (
-        await post(
-          '/control/argocd/applications/payments-api-dev/revisions',
-          { quality: 'marginal' },
-          bare.url,
-        )
-      ).status,
-    ).toBe(409);
+    const app = '/control/argocd/applications/payments-api-dev/revisions';
+    const refused: Array<[string, object]> = [
+      ['/control/workloads/revisions/abcdef0/bad', { bad: true }],
+      [app, { bad: true }],
+      ['/control/workloads/revisions/abcdef0/quality', { quality: 'marginal' }],
+      [app, { quality: 'marginal' }],
+    ];
+    for (const [path, body] of refused) {
+      expect((await post(path, body, bare.url)).status).toBe(409);
+    }
     // A healthy revision needs no workload metrics.
-    expect(
-      (
-        await post(
-          '/control/argocd/applications/payments-api-dev/revisions',
-          { quality: 'healthy' },
-          bare.url,
-        )
-      ).status,
-    ).toBe(201);
+    expect((await post(app, { quality: 'healthy' }, bare.url)).status).toBe(
+      201,
+    );
   });
 });

@@ -20,7 +20,7 @@ import type { RevisionQuality, WorkloadMetrics } from './workloads';
  *   POST /control/workloads/revisions/{revision}/bad         {bad: boolean} → {revision, bad}
  *
  * `quality` is how the revision's pods behave in the workload metrics:
- * `healthy` (default; ~0.1% 5xx, p95 ~250 ms), `marginal` (no 5xx, p95
+ * `healthy` (default; ~0.1% 5xx, p95 ~240 ms), `marginal` (no 5xx, p95
  * ~720 ms: the demo quality gate warns, a human decides) or `bad` (~8% 5xx,
  * p95 ~900 ms: the canary analysis fails). `bad: true` is short for
  * `quality: 'bad'`, `bad: false` for `healthy`. Anything but healthy needs

@@ -134,7 +134,7 @@ interface Counters {
  * Simulated request traffic of every application's pods, following the
  * Argo CD simulator's Rollouts: the stable ReplicaSet and, during a canary,
  * the canary ReplicaSet get the canary weight's share of requests. Each
- * revision is healthy (~0.1% 5xx, p95 ~250 ms) unless marked marginal
+ * revision is healthy (~0.1% 5xx, p95 ~240 ms) unless marked marginal
  * (no 5xx, p95 ~720 ms) or bad (8% 5xx, p95 ~900 ms). Deterministic for a
  * given seed and sequence of calls.
  */

@@ -57,9 +57,10 @@ export interface PrometheusQueryOptions {
   signal?: AbortSignal;
   /**
    * Whether Prometheus may gzip the answer (the default: the HTTP transport
-   * asks for compressed answers, as `fetch` does). Gzipping on Prometheus' side and inflating on ours cost more CPU than
-   * they save bytes on an answer of a few samples; `fetchSliValues`,
-   * whose answers are one sample each, turns it off.
+   * asks for compressed answers, as `fetch` does). Gzipping on Prometheus'
+   * side and inflating on ours cost more CPU than they save bytes on an
+   * answer of a few samples; `fetchSliValues`, whose answers are one sample
+   * each, turns it off.
    */
   compression?: boolean;
 }
