@@ -176,7 +176,7 @@ describe.each<[string, HttpTransport]>([
       get(`${server.url}/q`, { signal: controller.signal }),
     );
     setTimeout(() => controller.abort(new Error('stop')), 20);
-    await expect(pending).rejects.toBeDefined();
+    await expect(pending).rejects.toThrow('stop');
   });
 });
 
