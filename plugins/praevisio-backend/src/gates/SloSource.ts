@@ -2,7 +2,11 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UrlReaderService } from '@backstage/backend-plugin-api';
-import { Entity } from '@backstage/catalog-model';
+import {
+  ANNOTATION_LOCATION,
+  ANNOTATION_SOURCE_LOCATION,
+  Entity,
+} from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import {
   ANNOTATION_SLI,
@@ -14,9 +18,6 @@ import {
   SloDocument,
   SloValidationError,
 } from '@praevisio/backstage-plugin-common';
-
-const SOURCE_LOCATION = 'backstage.io/source-location';
-const MANAGED_BY_LOCATION = 'backstage.io/managed-by-location';
 
 /** A file an annotation points to, as read. */
 export interface SourceFile {
@@ -82,11 +83,11 @@ export class SloSource {
       );
     }
     const base =
-      entity.metadata.annotations?.[SOURCE_LOCATION] ??
-      entity.metadata.annotations?.[MANAGED_BY_LOCATION];
+      entity.metadata.annotations?.[ANNOTATION_SOURCE_LOCATION] ??
+      entity.metadata.annotations?.[ANNOTATION_LOCATION];
     if (!base) {
       throw new InputError(
-        `Annotation ${annotation}: "${value}" is relative, but the entity has neither ${SOURCE_LOCATION} nor ${MANAGED_BY_LOCATION} to resolve it against`,
+        `Annotation ${annotation}: "${value}" is relative, but the entity has neither ${ANNOTATION_SOURCE_LOCATION} nor ${ANNOTATION_LOCATION} to resolve it against`,
       );
     }
     const { type, target } = splitLocation(base);
